@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import type { Queryable } from '../../store/port.js';
+import { FileRejectedError } from '../../core/errors.js';
+import { csvLine } from './csv.js';
+import type { Reject } from './types.js';
+
+export interface BatchRecord {
+  id: number;
+  source: string;
+  agency: string;
+  fileName: string;
+  sha256: string;
+  profile: string | null;
+  rowsRead: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  updated: number;
+  startedAt: Date;
+  finishedAt: Date;
+  user: string;
+  summary: Record<string, unknown>;
+}
+
+/** A naive local timestamp 'YYYY-MM-DD HH:MM:SS' (svo stores wall-clock times in UK local time). */
+export function sqlTimestamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+export async function isAlreadyIngested(db: Queryable, source: string, sha: string): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 AS found FROM ingest_batches WHERE source = $1 AND file_sha256 = $2 LIMIT 1`, [source, sha]);
+  return rows.length > 0;
+}
+
+export async function nextBatchId(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ id: number }>(`SELECT nextval('ingest_batch_id_seq') AS id`);
+  return Number(row!.id);
+}
+
+export async function insertBatch(db: Queryable, b: BatchRecord): Promise<void> {
+  await db.run(
+    `INSERT INTO ingest_batches (id, source, agency, file_name, file_sha256, profile, rows_read, rows_accepted, rows_rejected,
+       duplicates, updated, started_at, finished_at, ingested_by, summary)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CAST($12 AS TIMESTAMP), CAST($13 AS TIMESTAMP), $14, $15)`,
+    [
+      b.id,
+      b.source,
+      b.agency,
+      b.fileName,
+      b.sha256,
+      b.profile,
+      b.rowsRead,
+      b.accepted,
+      b.rejected,
+      b.duplicates,
+      b.updated,
+      sqlTimestamp(b.startedAt),
+      sqlTimestamp(b.finishedAt),
+      b.user,
+      JSON.stringify(b.summary),
+    ],
+  );
+}
+
+/** Refuses a file whose share of rejected rows is above the limit: then nothing of it is stored. */
+export function enforceRejectRate(file: string, rejected: number, total: number, maxRate: number, rejectsPath: string | null): void {
+  if (total === 0 || rejected / total <= maxRate) return;
+  const pct = ((100 * rejected) / total).toFixed(1);
+  throw new FileRejectedError(
+    file,
+    `${rejected} of ${total} rows (${pct}%) were rejected, more than the allowed ${(maxRate * 100).toFixed(1)}%; nothing was stored`,
+    rejectsPath ? `see ${rejectsPath} for each rejected row, or raise --max-reject-rate` : 'raise --max-reject-rate to accept the rest',
+  );
+}
+
+/** Writes rejected rows as CSV: file, line, column, value, reason. */
+export function writeRejects(path: string, rejects: readonly { file: string; reject: Reject }[]): void {
+  const lines = ['file,line,column,value,reason\n'];
+  for (const { file, reject } of rejects) lines.push(csvLine([file, reject.line, reject.column, reject.value, reject.reason]));
+  writeFileSync(path, lines.join(''), { mode: 0o600 });
+}

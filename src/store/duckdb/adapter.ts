@@ -1,0 +1,149 @@
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { Queryable, Row, SqlValue, Store } from '../port.js';
+import { Mutex } from '../lock.js';
+import { duckdbDialect } from './dialect.js';
+
+/** Converts DuckDB's value objects to the port's plain row values. */
+function toPlain(value: DuckDBValue): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return Number(value);
+    default: {
+      const text = String(value);
+      // TIMESTAMP prints as 'YYYY-MM-DD HH:MM:SS[.fff]'; the port uses the ISO 'T' separator.
+      if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.test(text)) return text.replace(' ', 'T').replace(/\.0+$/, '');
+      if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+      return text;
+    }
+  }
+}
+
+function bindable(params: readonly SqlValue[] | undefined): DuckDBValue[] | undefined {
+  if (!params || params.length === 0) return undefined;
+  return params.map((p) => (typeof p === 'number' && Number.isInteger(p) && Math.abs(p) > 2 ** 31 ? BigInt(p) : p));
+}
+
+class DuckDBQueryable implements Queryable {
+  constructor(protected readonly connection: DuckDBConnection) {}
+
+  async query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, bindable(params));
+    const names = reader.columnNames();
+    return reader.getRows().map((values) => {
+      const row: Row = {};
+      names.forEach((name, i) => (row[name] = toPlain(values[i] as DuckDBValue)));
+      return row as T;
+    });
+  }
+
+  async run(sql: string, params?: readonly SqlValue[]): Promise<void> {
+    await this.connection.run(sql, bindable(params));
+  }
+
+  async copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<number> {
+    // DuckDB's CSV reader is far faster than row-at-a-time appends from JavaScript, so bulk loads go
+    // through a private temporary file.
+    const file = join(tmpdir(), `svo-copy-${process.pid}-${randomUUID()}.csv`);
+    try {
+      const fd = openSync(file, 'w', 0o600);
+      try {
+        // Join small chunks into large writes: one write per line would dominate the load time.
+        let pending: string[] = [];
+        let pendingLength = 0;
+        for (const chunk of csvChunks) {
+          pending.push(chunk);
+          pendingLength += chunk.length;
+          if (pendingLength >= 8 * 1024 * 1024) {
+            writeSync(fd, pending.join(''));
+            pending = [];
+            pendingLength = 0;
+          }
+        }
+        if (pendingLength > 0) writeSync(fd, pending.join(''));
+      } finally {
+        closeSync(fd);
+      }
+      const result = await this.connection.run(
+        `COPY ${table} (${columns.join(', ')}) FROM '${file}' (FORMAT csv, HEADER false, QUOTE '"', ESCAPE '"', DELIMITER ',', AUTO_DETECT false)`,
+      );
+      return Number(result.rowsChanged);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+}
+
+export class DuckDBStore extends DuckDBQueryable implements Store {
+  readonly dialect = duckdbDialect;
+  private readonly mutex = new Mutex();
+  private inTransaction = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    connection: DuckDBConnection,
+    readonly description: string,
+  ) {
+    super(connection);
+  }
+
+  /** Opens (creating if needed) a DuckDB file; `:memory:` gives a throwaway database. */
+  static async open(path: string): Promise<DuckDBStore> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    return new DuckDBStore(instance, connection, `DuckDB ${path}`);
+  }
+
+  override query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    return this.mutex.runExclusive(() => super.query<T>(sql, params));
+  }
+
+  override run(sql: string, params?: readonly SqlValue[]): Promise<void> {
+    return this.mutex.runExclusive(() => super.run(sql, params));
+  }
+
+  override copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<number> {
+    return this.mutex.runExclusive(() => super.copyCsv(table, columns, csvChunks));
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const tx = new DuckDBQueryable(this.connection);
+    if (this.inTransaction) return fn(tx);
+    return this.mutex.runExclusive(async () => {
+      this.inTransaction = true;
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(tx);
+        await this.connection.run('COMMIT');
+        return result;
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        throw error;
+      } finally {
+        this.inTransaction = false;
+      }
+    });
+  }
+
+  /** DuckDB allows one writing process per file (an OS file lock), so an in-process lock suffices. */
+  withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.runExclusive(async () => {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    });
+  }
+}
+

@@ -1,0 +1,117 @@
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Queryable, Row, SqlValue, Store } from '../port.js';
+import { postgresDialect } from './dialect.js';
+
+const { Pool, types: pgTypes } = pg;
+
+/** Parsers that make PostgreSQL rows look like DuckDB's (see `Row` in the port). */
+const TYPE_PARSERS: Record<number, (text: string) => unknown> = {
+  20: (t) => Number(t), // int8
+  1700: (t) => Number(t), // numeric
+  1082: (t) => t, // date: keep 'YYYY-MM-DD', never shift by time zone
+  1114: (t) => t.replace(' ', 'T'), // timestamp without time zone
+};
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    TYPE_PARSERS[oid] ?? pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
+};
+
+type Client = pg.PoolClient | pg.Pool;
+
+class PostgresQueryable implements Queryable {
+  constructor(protected readonly client: Client) {}
+
+  async query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    const result = await this.client.query({ text: sql, values: params as unknown[] | undefined, types });
+    return result.rows as T[];
+  }
+
+  async run(sql: string, params?: readonly SqlValue[]): Promise<void> {
+    await this.client.query({ text: sql, values: params as unknown[] | undefined });
+  }
+
+  async copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<number> {
+    const copy = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, NULL '')`;
+    const run = async (client: pg.PoolClient) => {
+      const stream = client.query(copyFrom(copy));
+      await pipeline(Readable.from(csvChunks), stream);
+      return Number(stream.rowCount ?? 0);
+    };
+    if (this.client instanceof Pool) {
+      const client = await this.client.connect();
+      try {
+        return await run(client);
+      } finally {
+        client.release();
+      }
+    }
+    return run(this.client as pg.PoolClient);
+  }
+}
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Schema for all svo tables; created if missing. Tests use a fresh one per run. */
+  schema?: string;
+}
+
+export class PostgresStore extends PostgresQueryable implements Store {
+  readonly dialect = postgresDialect;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly description: string,
+  ) {
+    super(pool);
+  }
+
+  static async open(options: PostgresOptions): Promise<PostgresStore> {
+    const schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid PostgreSQL schema name '${schema}'`);
+    const admin = new pg.Client({ connectionString: options.connectionString });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await admin.end();
+    }
+    const pool = new Pool({ connectionString: options.connectionString, max: 4, options: `-c search_path=${schema}` });
+    const url = new URL(options.connectionString);
+    url.password = '';
+    return new PostgresStore(pool, `PostgreSQL ${url.host}${url.pathname} schema ${schema}`);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new PostgresQueryable(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A session-level advisory lock, so concurrent servers never run migrations twice. */
+  async withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(`SELECT pg_advisory_lock(hashtext('svo-migrations'))`);
+      return await fn();
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtext('svo-migrations'))`).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStore, ENGINES, type TestStore } from '../support/stores.js';
+import { migrate } from '../../src/store/migrate.js';
+
+describe.each(ENGINES)('store on %s', (engine) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(engine);
+  });
+  afterAll(async () => t.dispose());
+
+  it('applies every migration once and then reports them as already applied', async () => {
+    const again = await migrate(t.store);
+    expect(again.every((m) => m.status === 'already-applied')).toBe(true);
+    const rows = await t.store.query(`SELECT version FROM schema_migrations ORDER BY version`);
+    expect(rows.map((r) => r.version)).toEqual(again.map((m) => m.version));
+  });
+
+  it('refuses to start when a released migration was edited', async () => {
+    await expect(migrate(t.store, [{ version: 1, name: 'tampered', statements: ['SELECT 1'] }])).rejects.toThrow(
+      /changed after it was applied/,
+    );
+  });
+
+  it('returns plain values: numbers, booleans, ISO dates and timestamps', async () => {
+    const [row] = await t.store.query(
+      `SELECT CAST(42 AS BIGINT) AS n, CAST(1.5 AS DOUBLE PRECISION) AS x, true AS b, CAST('2021-03-04' AS DATE) AS d,
+              CAST('2021-03-04 05:06:07' AS TIMESTAMP) AS ts, CAST(NULL AS TEXT) AS nothing, $1 AS p`,
+      ['param'],
+    );
+    expect(row).toEqual({ n: 42, x: 1.5, b: true, d: '2021-03-04', ts: '2021-03-04T05:06:07', nothing: null, p: 'param' });
+  });
+
+  it('bulk-loads CSV with quoting and NULLs', async () => {
+    await t.store.run(`CREATE TABLE copy_probe (a TEXT, b INTEGER, c TEXT)`);
+    const n = await t.store.copyCsv('copy_probe', ['a', 'b', 'c'], ['x,1,"has, comma"\n', '"say ""hi""",,\n']);
+    expect(n).toBe(2);
+    const rows = await t.store.query(`SELECT a, b, c FROM copy_probe ORDER BY a`);
+    expect(rows).toEqual([
+      { a: 'say "hi"', b: null, c: null },
+      { a: 'x', b: 1, c: 'has, comma' },
+    ]);
+  });
+
+  it('rolls a failed transaction back completely', async () => {
+    await t.store.run(`CREATE TABLE tx_probe (a INTEGER)`);
+    await expect(
+      t.store.transaction(async (tx) => {
+        await tx.run(`INSERT INTO tx_probe VALUES (1)`);
+        await tx.copyCsv('tx_probe', ['a'], ['2\n3\n']);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await t.store.query(`SELECT count(*) AS n FROM tx_probe`)).toEqual([{ n: 0 }]);
+  });
+});

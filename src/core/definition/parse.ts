@@ -62,7 +62,12 @@ export function parseDefinition(text: string, sourceName: string): SvDefinition 
       })),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS(); // throws on alias bombs ("excessive alias count")
+  } catch (error) {
+    throw new DefinitionError(sourceName, [{ path: '', message: `cannot be read: ${(error as Error).message}` }]);
+  }
   if (data === null || data === undefined) {
     throw new DefinitionError(sourceName, [
       { path: '', message: 'the file is empty; expected a definition with id, version, codes, location, knife and so on' },

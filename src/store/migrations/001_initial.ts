@@ -129,7 +129,8 @@ export const m001Initial: Migration = {
       imd_rank INTEGER,
       imd_decile INTEGER,
       population INTEGER,
-      population_year INTEGER
+      population_year INTEGER,
+      lookup_batch_id BIGINT
     )`,
     `CREATE TABLE geo_population_age (
       lsoa_code TEXT NOT NULL,

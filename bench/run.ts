@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: the ingest figures the issues ask for. Benchmarks, not tests: they print numbers and
+ * never fail on speed. Each ingest runs the real CLI (`node dist/cli/main.js`) in a child process, so
+ * the figures include start-up, pseudonymisation, classification and the commit; peak RSS comes from
+ * GNU time.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import pg from 'pg';
+import { generateArea } from '../src/synth/area.js';
+import { generatePoliceCsv } from '../src/synth/police.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const SHARED = resolve(ROOT, '../shared/data/police-street-crime-leicestershire');
+const PG_URL = process.env.SVO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const work = mkdtempSync(join(tmpdir(), 'svo-bench-'));
+
+interface CliRun {
+  seconds: number;
+  maxRssMb: number;
+  summary: Record<string, unknown>;
+}
+
+function runCli(args: string[], env: Record<string, string>): CliRun {
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', process.execPath, CLI, ...args, '--json'], {
+    env: { ...process.env, SVO_PSEUDONYM_KEY: 'bench-key-0123456789abcdef', ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`svo ${args.join(' ')} failed:\n${result.stderr}`);
+  const lines = result.stdout.trim().split('\n');
+  const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
+  return { seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, summary: JSON.parse(lines.at(-1)!) as Record<string, unknown> };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function withPgSchema<T>(fn: (env: Record<string, string>) => T): Promise<T | string> {
+  const schema = `svo_bench_${process.pid}`;
+  const client = new pg.Client({ connectionString: PG_URL });
+  try {
+    await client.connect();
+  } catch {
+    return 'skipped: PostgreSQL not reachable';
+  }
+  try {
+    return fn({ DATABASE_URL: PG_URL, SVO_PG_SCHEMA: schema });
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+}
+
+function policeUkBench(): void {
+  console.log('\n## data.police.uk street-level ingest (real Leicestershire files)');
+  if (!existsSync(SHARED)) {
+    console.log(`skipped: ${SHARED} is absent`);
+    return;
+  }
+  const files = readdirSync(SHARED).filter((f) => f.endsWith('.csv.gz')).map((f) => join(SHARED, f));
+  let t = performance.now();
+  let bytes = 0;
+  for (const f of files) bytes += gunzipSync(readFileSync(f)).length;
+  const zcatSeconds = (performance.now() - t) / 1000;
+  const db = join(work, 'police-uk.duckdb');
+  const run = runCli(['--db', db, 'ingest', 'police-uk', SHARED], { DATABASE_URL: '' });
+  const rows = Number(run.summary.accepted) + Number(run.summary.rejected) + Number(run.summary.duplicates) + Number(run.summary.updated);
+  console.log(`files: ${files.length}, rows: ${fmt(rows)}, decompressed ${fmt(bytes / 1e6, 1)} MB`);
+  console.log(`plain decompression (zlib gunzip in Node): ${zcatSeconds.toFixed(2)} s`);
+  console.log(`DuckDB ingest, CLI end to end:            ${run.seconds.toFixed(2)} s = ${fmt(rows / run.seconds)} rows/s (ingest itself ${Number(run.summary.seconds).toFixed(2)} s = ${fmt(rows / Number(run.summary.seconds))} rows/s), peak RSS ${fmt(run.maxRssMb)} MB`);
+  console.log(`ratio ingest / plain decompression:       ${(run.seconds / zcatSeconds).toFixed(1)}× (CLI), ${(Number(run.summary.seconds) / zcatSeconds).toFixed(1)}× (ingest only)`);
+  t = performance.now();
+  const again = runCli(['--db', db, 'ingest', 'police-uk', SHARED], { DATABASE_URL: '' });
+  console.log(`re-ingest of the same files (sha256 no-op): ${again.seconds.toFixed(2)} s, duplicates ${fmt(Number(again.summary.duplicates))}`);
+  rmSync(db, { force: true });
+}
+
+async function extractBench(): Promise<void> {
+  const rowsWanted = Number(process.env.SVO_BENCH_ROWS ?? 1_000_000);
+  console.log(`\n## ${fmt(rowsWanted)}-row synthetic police extract (pseudonymisation + classification)`);
+  const file = join(work, 'extract.csv');
+  const area = generateArea(7);
+  let t = performance.now();
+  const out = createWriteStream(file);
+  let written = 0;
+  for (const chunk of generatePoliceCsv(area, { seed: 7, rows: rowsWanted })) {
+    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    written += chunk.length;
+  }
+  await new Promise((r) => out.end(r));
+  console.log(`generated ${fmt(written / 1e6, 1)} MB in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  const duck = runCli(['--db', join(work, 'extract.duckdb'), 'ingest', 'police', file, '--agency', 'Bench Police'], { DATABASE_URL: '' });
+  console.log(`DuckDB:     ${duck.seconds.toFixed(2)} s CLI end to end (ingest ${Number(duck.summary.seconds).toFixed(2)} s), peak RSS ${fmt(duck.maxRssMb)} MB, accepted ${fmt(Number(duck.summary.accepted))} incidents`);
+  const pgResult = await withPgSchema((env) => runCli(['ingest', 'police', file, '--agency', 'Bench Police'], env));
+  if (typeof pgResult === 'string') console.log(`PostgreSQL: ${pgResult}`);
+  else console.log(`PostgreSQL: ${pgResult.seconds.toFixed(2)} s CLI end to end (ingest ${Number(pgResult.summary.seconds).toFixed(2)} s), peak RSS ${fmt(pgResult.maxRssMb)} MB`);
+}
+
+try {
+  console.log(`# svo benchmarks (${new Date().toISOString()}, node ${process.version})`);
+  policeUkBench();
+  await extractBench();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

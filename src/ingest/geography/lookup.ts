@@ -1,0 +1,61 @@
+/**
+ * The ONS LSOA → MSOA → local authority lookup, either Output-Area level (one row per OA, so many per
+ * LSOA: de-duplicated) or LSOA level. It defines the study area: IMD, population and boundary files
+ * loaded afterwards are cut to its LSOAs.
+ */
+import { parseCsv } from '../common/csv.js';
+import { COLUMNS, GSS_CODE, LSOA_CODE, MSOA_CODE, cleanCode, cleanText, findColumns } from './columns.js';
+import { emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
+
+export interface LookupRow {
+  lsoaCode: string;
+  lsoaName: string | null;
+  msoaCode: string | null;
+  msoaName: string | null;
+  ladCode: string;
+  ladName: string | null;
+}
+
+export function parseLookup(file: string, text: string): ParsedRows<LookupRow> {
+  const table = parseCsv(file, text);
+  const col = findColumns(
+    file,
+    table.header,
+    { lsoaCode: COLUMNS.lsoaCode, ladCode: COLUMNS.ladCode },
+    { lsoaName: COLUMNS.lsoaName, msoaCode: COLUMNS.msoaCode, msoaName: COLUMNS.msoaName, ladName: COLUMNS.ladName },
+    'an ONS LSOA lookup (LSOA11CD, LSOA11NM, MSOA11CD, MSOA11NM, LAD17CD, LAD17NM)',
+  );
+  const name = (i: number) => table.header[i] ?? '';
+  const parsed = emptyParsed<LookupRow>();
+  const first = new FirstPerKey(parsed);
+  table.rows.forEach((fields, i) => {
+    const line = table.lineOf(i);
+    parsed.rowsRead++;
+    const lsoaCode = cleanCode(fields[col.lsoaCode]);
+    if (!LSOA_CODE.test(lsoaCode)) {
+      parsed.rejects.push({ line, column: name(col.lsoaCode), value: lsoaCode, reason: 'not a 2011 LSOA code (E01 and six digits)' });
+      return;
+    }
+    const ladCode = cleanCode(fields[col.ladCode]);
+    if (!GSS_CODE.test(ladCode)) {
+      parsed.rejects.push({ line, column: name(col.ladCode), value: ladCode, reason: 'not a local authority district code (e.g. E06000016)' });
+      return;
+    }
+    const msoaCode = col.msoaCode >= 0 ? cleanCode(fields[col.msoaCode]) || null : null;
+    if (msoaCode !== null && !MSOA_CODE.test(msoaCode)) {
+      parsed.rejects.push({ line, column: name(col.msoaCode), value: msoaCode, reason: 'not a 2011 MSOA code (E02 and six digits)' });
+      return;
+    }
+    const row: LookupRow = {
+      lsoaCode,
+      lsoaName: col.lsoaName >= 0 ? cleanText(fields[col.lsoaName]) : null,
+      msoaCode,
+      msoaName: col.msoaName >= 0 ? cleanText(fields[col.msoaName]) : null,
+      ladCode,
+      ladName: col.ladName >= 0 ? cleanText(fields[col.ladName]) : null,
+    };
+    const signature = JSON.stringify([row.lsoaName, row.msoaCode, row.msoaName, row.ladCode, row.ladName]);
+    first.add(lsoaCode, signature, row, line, name(col.lsoaCode));
+  });
+  return parsed;
+}

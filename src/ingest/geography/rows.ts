@@ -1,0 +1,42 @@
+/**
+ * What every geography parser returns, and the in-file de-duplication they share.
+ */
+import type { Reject } from '../common/types.js';
+
+export interface ParsedRows<R> {
+  rows: R[];
+  /** Data rows (or GeoJSON features) read from the file. */
+  rowsRead: number;
+  /** Rows repeating an LSOA (or district) already read with the same values, e.g. OA rows of one LSOA. */
+  duplicates: number;
+  /** Valid rows for LSOAs outside the stored lookup, left out on purpose. */
+  outsideLookup: number;
+  rejects: Reject[];
+  warnings: string[];
+}
+
+export function emptyParsed<R>(): ParsedRows<R> {
+  return { rows: [], rowsRead: 0, duplicates: 0, outsideLookup: 0, rejects: [], warnings: [] };
+}
+
+/**
+ * Keeps the first row per key. A later row with the same key and the same values is a duplicate; one
+ * with different values is rejected (the file contradicts itself) and the first row stands.
+ */
+export class FirstPerKey<R> {
+  private readonly seen = new Map<string, { line: number; signature: string }>();
+
+  constructor(private readonly parsed: ParsedRows<R>) {}
+
+  add(key: string, signature: string, row: R, line: number, column: string): void {
+    const earlier = this.seen.get(key);
+    if (!earlier) {
+      this.seen.set(key, { line, signature });
+      this.parsed.rows.push(row);
+    } else if (earlier.signature === signature) {
+      this.parsed.duplicates++;
+    } else {
+      this.parsed.rejects.push({ line, column, value: key, reason: `${key} appears again with different values (first on line ${earlier.line}); the first row was kept` });
+    }
+  }
+}

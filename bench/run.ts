@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { generateArea } from '../src/synth/area.js';
-import { generatePoliceCsv } from '../src/synth/police.js';
+import { generatePoliceCsv, scaleForRows } from '../src/synth/police.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -86,14 +86,23 @@ async function extractBench(): Promise<void> {
   console.log(`\n## ${fmt(rowsWanted)}-row synthetic police extract (pseudonymisation + classification)`);
   const file = join(work, 'extract.csv');
   const area = generateArea(7);
-  let t = performance.now();
+  const t = performance.now();
   const out = createWriteStream(file);
   let written = 0;
-  for (const chunk of generatePoliceCsv(area, { seed: 7, rows: rowsWanted })) {
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
-    written += chunk.length;
+  let rows = -1; // the header line
+  // Generate a little more than needed and cut at exactly rowsWanted data rows.
+  for (const chunk of generatePoliceCsv(area, { seed: 7, years: 3, scale: scaleForRows(rowsWanted * 1.02, 3) })) {
+    const lines = chunk.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const take = lines.slice(0, Math.max(0, rowsWanted - rows));
+    rows += take.length;
+    const text = take.map((l) => l + '\n').join('');
+    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+    written += text.length;
+    if (rows >= rowsWanted) break;
   }
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
+  if (rows < rowsWanted) throw new Error(`the generator produced only ${rows} rows`);
   console.log(`generated ${fmt(written / 1e6, 1)} MB in ${((performance.now() - t) / 1000).toFixed(2)} s`);
   const duck = runCli(['--db', join(work, 'extract.duckdb'), 'ingest', 'police', file, '--agency', 'Bench Police'], { DATABASE_URL: '' });
   console.log(`DuckDB:     ${duck.seconds.toFixed(2)} s CLI end to end (ingest ${Number(duck.summary.seconds).toFixed(2)} s), peak RSS ${fmt(duck.maxRssMb)} MB, accepted ${fmt(Number(duck.summary.accepted))} incidents`);

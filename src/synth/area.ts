@@ -8,10 +8,11 @@
  *   zones X01…, MSOA-like groups X02…, the city X06… (like a unitary authority), other districts X07…,
  *   Community Safety Partnerships X22….
  *
- * Zone polygons are the cells of a jittered, non-uniform grid (small cells in the centre, large ones at
- * the edge), each with a jittered midpoint on every edge. Neighbouring cells share their vertices and
- * edge midpoints exactly, so the polygons tile without gaps or overlaps and point-in-polygon lookup is
- * unambiguous. Pure: no I/O, no clock.
+ * Zone polygons are the Voronoi cells of one generating point ("site") per zone, clipped to a convex
+ * outline. Sites sit on a jittered lattice that is stretched radially, so zones are small in the
+ * centre (urban) and large at the edge (rural). Every cell is convex and contains its site; cells that
+ * share an edge share its vertices exactly (vertices are snapped), so the polygons tile without gaps or
+ * overlaps and point-in-polygon lookup is unambiguous. Pure: no I/O, no clock.
  */
 import { apportion, Rng } from './random.js';
 
@@ -53,12 +54,13 @@ export interface SynthZone {
   radius: number;
   /** 0 (almost all W1) to ~0.65: share of residents not White British, for ethnicity draws. */
   diversity: number;
-  /** Cell corners as lon/lat: south-west, south-east, north-east, north-west (counter-clockwise). */
-  corners: readonly [LonLat, LonLat, LonLat, LonLat];
-  /** Closed ring, counter-clockwise, first point repeated last (RFC 7946 exterior ring). */
+  /** The zone's generating point: inside the polygon, which is convex, so segments from it stay inside. */
+  site: LonLat;
+  /** Closed ring, counter-clockwise, first point repeated last (RFC 7946 exterior ring); convex. */
   ring: LonLat[];
+  /** Area centroid. */
   centroid: LonLat;
-  /** Grid cell (column, row), for neighbourhood look-ups. */
+  /** Lattice cell (column, row) the site came from. */
   cell: readonly [number, number];
 }
 
@@ -115,11 +117,24 @@ const DISTRICT_NAMES = [
   'East Fennick',
 ];
 
-/** Grid extent in km and the stretch of the non-uniform spacing (cosh(a) = edge/centre cell size). */
-const WIDTH_KM = 44;
-const HEIGHT_KM = 38;
+/**
+ * The grid: a square lattice in "index space" (-1..1 both ways), mapped outwards radially by
+ * r -> sinh(STRETCH r) / sinh(STRETCH), so cells are small in the centre (urban) and grow towards the
+ * edge (rural), then scaled to the extent in km. Only cells inside a wobbly outline are kept.
+ */
+const HALF_WIDTH_KM = 22;
+const HALF_HEIGHT_KM = 19;
 const STRETCH = 2.3;
+/** Outline radius in index space (1 = the edge of the lattice). */
+const OUTLINE_RADIUS = 0.95;
 const KM_PER_DEG_LAT = 111.2;
+
+/** Index-space point -> km from the centre. */
+function stretch(u: number, v: number): [number, number] {
+  const r = Math.hypot(u, v);
+  const g = r < 1e-9 ? STRETCH / Math.sinh(STRETCH) : Math.sinh(STRETCH * r) / (r * Math.sinh(STRETCH));
+  return [HALF_WIDTH_KM * u * g, HALF_HEIGHT_KM * v * g];
+}
 
 /** Ranks are given on a national scale like the English IMD 2019. */
 export const IMD_LSOAS = 32_844;
@@ -143,16 +158,6 @@ function baseAgeWeight(age: number): number {
   return 0.9; // 90+ is one column holding many single years
 }
 
-/** Grid line positions in km from the centre, denser in the middle. */
-function gridLines(count: number, extentKm: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i <= count; i++) {
-    const u = -1 + (2 * i) / count;
-    out.push(((extentKm / 2) * Math.sinh(STRETCH * u)) / Math.sinh(STRETCH));
-  }
-  return out;
-}
-
 /**
  * Generates the synthetic area for a seed. The same seed always gives the same area.
  */
@@ -164,68 +169,40 @@ export function generateArea(seed: number, options: AreaOptions = {}): SynthArea
 
   // --- Grid and shape -------------------------------------------------------------------------
   const gridRng = rng.fork('grid');
-  const nx = 14 + gridRng.int(3);
-  const ny = 12 + gridRng.int(3);
-  const xs = gridLines(nx, WIDTH_KM);
-  const ys = gridLines(ny, HEIGHT_KM);
-  const spacing = (lines: number[], k: number): number => {
-    const before = k > 0 ? lines[k]! - lines[k - 1]! : Infinity;
-    const after = k < lines.length - 1 ? lines[k + 1]! - lines[k]! : Infinity;
-    return Math.min(before, after);
-  };
-  // Vertices (i, j) in km, jittered inside; boundary vertices stay on the frame.
-  const vx: number[][] = [];
-  const vy: number[][] = [];
-  for (let i = 0; i <= nx; i++) {
-    vx.push([]);
-    vy.push([]);
-    for (let j = 0; j <= ny; j++) {
-      const inside = i > 0 && i < nx && j > 0 && j < ny;
-      vx[i]!.push(xs[i]! + (inside ? gridRng.uniform(-0.2, 0.2) * spacing(xs, i) : 0));
-      vy[i]!.push(ys[j]! + (inside ? gridRng.uniform(-0.2, 0.2) * spacing(ys, j) : 0));
-    }
-  }
-  // Edge midpoints, pushed sideways a little so cells do not look like a spreadsheet.
-  // Horizontal edge (i, j)-(i+1, j): midpoint moves in y; vertical edge (i, j)-(i, j+1): moves in x.
-  const hMid = (i: number, j: number): [number, number] => [(vx[i]![j]! + vx[i + 1]![j]!) / 2, (vy[i]![j]! + vy[i + 1]![j]!) / 2];
-  const vMid = (i: number, j: number): [number, number] => [(vx[i]![j]! + vx[i]![j + 1]!) / 2, (vy[i]![j]! + vy[i]![j + 1]!) / 2];
-  const hShift: number[][] = [];
-  const vShift: number[][] = [];
-  for (let i = 0; i <= nx; i++) {
-    hShift.push([]);
-    vShift.push([]);
-    for (let j = 0; j <= ny; j++) {
-      hShift[i]!.push(j > 0 && j < ny && i < nx ? gridRng.uniform(-0.06, 0.06) * spacing(ys, j) : 0);
-      vShift[i]!.push(i > 0 && i < nx && j < ny ? gridRng.uniform(-0.06, 0.06) * spacing(xs, i) : 0);
-    }
-  }
+  const nx = 15 + gridRng.int(3);
+  const ny = 13 + gridRng.int(3);
   const toLonLat = (xKm: number, yKm: number): LonLat => [
     round7(centre[0] + xKm / kmPerDegLon),
     round7(centre[1] + yKm / KM_PER_DEG_LAT),
   ];
 
-  // A wobbly round outline: cells whose centre lies outside it are not part of the area.
+  // Lattice cells inside a wobbly round outline (in index space) each get a jittered site.
   const phase1 = gridRng.uniform(0, 2 * Math.PI);
   const phase2 = gridRng.uniform(0, 2 * Math.PI);
   interface Cell {
     i: number;
     j: number;
+    /** Index-space position of the lattice cell centre, -1..1: low |(u, v)| = urban. */
     u: number;
     v: number;
     r: number;
     theta: number;
+    /** Site in km from the centre. */
+    site: [number, number];
   }
   const cells: Cell[] = [];
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const u = ((i + 0.5) / nx) * 2 - 1;
       const v = ((j + 0.5) / ny) * 2 - 1;
-      const r = Math.sqrt(u * u + v * v);
       const theta = Math.atan2(v, u);
-      const limit = 1 + 0.12 * Math.sin(3 * theta + phase1) + 0.08 * Math.sin(5 * theta + phase2);
-      if (r <= limit) cells.push({ i, j, u, v, r, theta });
+      const limit = OUTLINE_RADIUS * (1 + 0.07 * Math.sin(3 * theta + phase1) + 0.04 * Math.sin(5 * theta + phase2));
+      const r = Math.hypot(u, v);
+      const site = stretch(u + gridRng.uniform(-0.3, 0.3) * (2 / nx), v + gridRng.uniform(-0.3, 0.3) * (2 / ny));
+      if (r <= limit) cells.push({ i, j, u, v, r, theta, site });
     }
   }
+  const polygonsKm = voronoiCells(cells.map((c) => c.site));
 
   // --- Districts ------------------------------------------------------------------------------
   const districtRng = rng.fork('districts');
@@ -354,24 +331,10 @@ export function generateArea(seed: number, options: AreaOptions = {}): SynthArea
       const msoaName = `${district.name} ${pad(g + 1, 3)}`;
       group.forEach((k, letter) => {
         const c = cells[k]!;
-        const { i, j } = c;
-        const sw: [number, number] = [vx[i]![j]!, vy[i]![j]!];
-        const se: [number, number] = [vx[i + 1]![j]!, vy[i + 1]![j]!];
-        const ne: [number, number] = [vx[i + 1]![j + 1]!, vy[i + 1]![j + 1]!];
-        const nw: [number, number] = [vx[i]![j + 1]!, vy[i]![j + 1]!];
-        const south = hMid(i, j);
-        const north = hMid(i, j + 1);
-        const west = vMid(i, j);
-        const east = vMid(i + 1, j);
-        south[1] += hShift[i]![j]!;
-        north[1] += hShift[i]![j + 1]!;
-        west[0] += vShift[i]![j]!;
-        east[0] += vShift[i + 1]![j]!;
-        const ringKm = [sw, south, se, east, ne, north, nw, west];
-        const ring = ringKm.map(([x, y]) => toLonLat(x, y));
+        const polygon = polygonsKm[k]!;
+        const ring = polygon.map(([x, y]) => toLonLat(x, y));
         ring.push(ring[0]!);
-        const cx = (sw[0] + se[0] + ne[0] + nw[0]) / 4;
-        const cy = (sw[1] + se[1] + ne[1] + nw[1]) / 4;
+        const [cx, cy] = polygonCentroid(polygon);
         const index = zones.length;
         const populationByAge = ageTables[k]!;
         zones.push({
@@ -392,10 +355,10 @@ export function generateArea(seed: number, options: AreaOptions = {}): SynthArea
           city: d === 0,
           radius: c.r,
           diversity: diversity[k]!,
-          corners: [toLonLat(...sw), toLonLat(...se), toLonLat(...ne), toLonLat(...nw)],
+          site: toLonLat(...c.site),
           ring,
           centroid: toLonLat(cx, cy),
-          cell: [i, j],
+          cell: [c.i, c.j],
         });
         district.zoneIndexes.push(index);
       });
@@ -418,4 +381,121 @@ export function generateArea(seed: number, options: AreaOptions = {}): SynthArea
 
 function round7(x: number): number {
   return Math.round(x * 1e7) / 1e7;
+}
+
+type Xy = [number, number];
+
+/** Keeps the part of a convex polygon on the side of the line through (px, py) facing away from (nx, ny). */
+function clipHalfPlane(polygon: Xy[], px: number, py: number, nx: number, ny: number): Xy[] {
+  const out: Xy[] = [];
+  const side = (p: Xy) => (p[0] - px) * nx + (p[1] - py) * ny;
+  for (let k = 0; k < polygon.length; k++) {
+    const a = polygon[k]!;
+    const b = polygon[(k + 1) % polygon.length]!;
+    const sa = side(a);
+    const sb = side(b);
+    if (sa <= 0) out.push(a);
+    if ((sa < 0 && sb > 0) || (sa > 0 && sb < 0)) {
+      const t = sa / (sa - sb);
+      out.push([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
+    }
+  }
+  return out;
+}
+
+/** Convex hull, counter-clockwise (Andrew's monotone chain). */
+function convexHull(points: Xy[]): Xy[] {
+  const pts = points.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const cross = (o: Xy, a: Xy, b: Xy) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: Xy[] = [];
+  for (const p of pts) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: Xy[] = [];
+  for (let k = pts.length - 1; k >= 0; k--) {
+    const p = pts[k]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  return [...lower.slice(0, -1), ...upper.slice(0, -1)];
+}
+
+/**
+ * Voronoi cells of `sites` (km), clipped to a convex outline a little outside the sites, as
+ * counter-clockwise vertex lists (not closed). Vertices shared by neighbouring cells are snapped to one
+ * value, so neighbours share their edges exactly.
+ */
+function voronoiCells(sites: Xy[]): Xy[][] {
+  const nearest = sites.map((s, k) => {
+    let d = Infinity;
+    sites.forEach((t, m) => {
+      if (m !== k) d = Math.min(d, Math.hypot(t[0] - s[0], t[1] - s[1]));
+    });
+    return d;
+  });
+  // Outline: the hull of the sites pushed outwards by about half their spacing.
+  const outline = convexHull(
+    sites.map((s, k) => {
+      const len = Math.hypot(s[0], s[1]) || 1;
+      const push = 0.6 * nearest[k]!;
+      return [s[0] + (s[0] / len) * push, s[1] + (s[1] / len) * push] as Xy;
+    }),
+  );
+  const cells = sites.map((s, k) => {
+    let polygon = outline.slice();
+    // Nearer sites first: they cut the most, so the polygon shrinks quickly.
+    const order = sites.map((_, m) => m).filter((m) => m !== k);
+    order.sort((a, b) => Math.hypot(sites[a]![0] - s[0], sites[a]![1] - s[1]) - Math.hypot(sites[b]![0] - s[0], sites[b]![1] - s[1]));
+    for (const m of order) {
+      const t = sites[m]!;
+      const gap = Math.hypot(t[0] - s[0], t[1] - s[1]);
+      // Once a site is further than twice the polygon's reach, it cannot cut it.
+      let reach = 0;
+      for (const p of polygon) reach = Math.max(reach, Math.hypot(p[0] - s[0], p[1] - s[1]));
+      if (gap > 2 * reach) break;
+      polygon = clipHalfPlane(polygon, (s[0] + t[0]) / 2, (s[1] + t[1]) / 2, t[0] - s[0], t[1] - s[1]);
+    }
+    return polygon;
+  });
+  // Snap: vertices within 1 m of one already seen take its exact value; drop repeats.
+  const seen = new Map<string, Xy>();
+  const GRID = 1e3; // 1 m buckets (coordinates in km)
+  const snap = (p: Xy): Xy => {
+    const bx = Math.round(p[0] * GRID);
+    const by = Math.round(p[1] * GRID);
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        const q = seen.get(`${bx + dx},${by + dy}`);
+        if (q !== undefined && Math.hypot(q[0] - p[0], q[1] - p[1]) < 1e-3) return q;
+      }
+    }
+    seen.set(`${bx},${by}`, p);
+    return p;
+  };
+  return cells.map((polygon) => {
+    const out: Xy[] = [];
+    for (const p of polygon) {
+      const q = snap(p);
+      if (out.length === 0 || out[out.length - 1] !== q) out.push(q);
+    }
+    while (out.length > 1 && out[0] === out[out.length - 1]) out.pop();
+    return out;
+  });
+}
+
+/** Area centroid of a simple polygon (not closed). */
+function polygonCentroid(polygon: Xy[]): Xy {
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  for (let k = 0; k < polygon.length; k++) {
+    const [x0, y0] = polygon[k]!;
+    const [x1, y1] = polygon[(k + 1) % polygon.length]!;
+    const f = x0 * y1 - x1 * y0;
+    a += f;
+    cx += (x0 + x1) * f;
+    cy += (y0 + y1) * f;
+  }
+  return [cx / (3 * a), cy / (3 * a)];
 }

@@ -21,7 +21,7 @@ export const DEMO_AGENCY = 'Synthetic Constabulary';
 export const demoOptionsSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(2020).describe('random seed: the same seed gives the same data'),
   years: z.number().int().min(1).max(10).default(3).describe('whole years of incidents, ending on endDate'),
-  scale: z.number().positive().max(1000).default(1).describe('volume multiplier: 1 = 10,000 incidents a year (about 13,000 extract rows)'),
+  scale: z.number().positive().max(1000).default(1).describe('volume multiplier: 1 = 10,000 incidents a year (about 14,300 extract rows)'),
   endDate: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'should be a date written YYYY-MM-DD')

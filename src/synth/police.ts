@@ -11,7 +11,7 @@
  */
 import { wgs84ToBng } from '../core/geo/bng.js';
 import { lookupHocr } from '../core/hocr/normalise.js';
-import { AGE_COUNT, ETHNICITY_CODES, type SynthArea } from './area.js';
+import { AGE_COUNT, ETHNICITY_CODES, type SynthArea, type SynthZone } from './area.js';
 import { AliasTable, Rng } from './random.js';
 import {
   AFTER_SCHOOL_PLACES,
@@ -285,10 +285,8 @@ class PoliceGenerator {
   private readonly ethnicity: AliasTable[];
   private readonly knifeProbability: number[];
   private readonly u25ShareByOffence: number[];
-  /** Zone corners in BNG metres: [swE, swN, seE, seN, neE, neN, nwE, nwN] per zone. */
-  private readonly cornersBng: Float64Array;
-  /** A focal point per zone (s, t in the unit square) where a third of its incidents cluster. */
-  private readonly focus: Float64Array;
+  /** Zone geometry in BNG metres, for sampling points inside zones (see `pointIn`). */
+  private readonly geometry: ZoneGeometry[];
   private readonly districtZones: Int32Array[];
   private readonly districtOfZone: Int32Array;
   /** Earlier people per quarter (index = day / POOL_DAYS), as person indexes. */
@@ -323,6 +321,7 @@ class PoliceGenerator {
     suspectAges: new Int32Array(8),
   };
   private serial = 0;
+  private readonly point: [number, number] = [0, 0];
 
   constructor(
     readonly area: SynthArea,
@@ -462,19 +461,9 @@ class PoliceGenerator {
       ),
     );
 
-    // BNG corners (projected once per zone; points are interpolated in metres).
-    this.cornersBng = new Float64Array(zones.length * 8);
-    this.focus = new Float64Array(zones.length * 2);
+    // Zone polygons in BNG (projected once per zone; points are then placed in metres).
     const focusRng = this.rng.fork('focus');
-    zones.forEach((z, i) => {
-      z.corners.forEach(([lon, lat], c) => {
-        const [e, nn] = wgs84ToBng(lon, lat);
-        this.cornersBng[i * 8 + c * 2] = e;
-        this.cornersBng[i * 8 + c * 2 + 1] = nn;
-      });
-      this.focus[i * 2] = focusRng.uniform(0.3, 0.7);
-      this.focus[i * 2 + 1] = focusRng.uniform(0.3, 0.7);
-    });
+    this.geometry = zones.map((z) => zoneGeometry(z, focusRng));
 
     const decileRelativeRate = new Array<number>(11).fill(0).map((_, k) => (k === 0 ? 0 : g(k)));
     this.planted = {
@@ -582,29 +571,14 @@ class PoliceGenerator {
     const knifeP = domestic ? (o.weapons === 'violent' ? DOMESTIC_KNIFE : 0) : this.knifeProbability[oi]!;
     cur.weapon = knifeP > 0 && rng.chance(knifeP) ? this.pick(this.weapons.knife) : this.pick(this.weapons[o.weapons]);
 
-    // Point inside the zone: bilinear interpolation of the BNG corners, kept 12% away from the edges;
-    // a third of the points cluster round the zone's focal point.
-    let s: number;
-    let t: number;
-    if (rng.chance(0.35)) {
-      s = clamp(this.focus[zone * 2]! + rng.normal(0, 0.08));
-      t = clamp(this.focus[zone * 2 + 1]! + rng.normal(0, 0.08));
-    } else {
-      s = 0.12 + 0.76 * rng.next();
-      t = 0.12 + 0.76 * rng.next();
-    }
+    // Point inside the zone; a third of the points cluster round the zone's focal point.
     if (rng.chance(0.005)) {
       cur.easting = '';
       cur.northing = '';
     } else {
-      const c = this.cornersBng;
-      const b = zone * 8;
-      const w0 = (1 - s) * (1 - t);
-      const w1 = s * (1 - t);
-      const w2 = s * t;
-      const w3 = (1 - s) * t;
-      cur.easting = String(Math.round(w0 * c[b]! + w1 * c[b + 2]! + w2 * c[b + 4]! + w3 * c[b + 6]!));
-      cur.northing = String(Math.round(w0 * c[b + 1]! + w1 * c[b + 3]! + w2 * c[b + 5]! + w3 * c[b + 7]!));
+      pointIn(this.geometry[zone]!, rng, rng.chance(0.35), this.point);
+      cur.easting = String(Math.round(this.point[0]));
+      cur.northing = String(Math.round(this.point[1]));
     }
 
     // Victims: sometimes someone already a victim in the same or an adjacent quarter.
@@ -749,8 +723,77 @@ class PoliceGenerator {
   }
 }
 
-function clamp(x: number): number {
-  return x < 0.12 ? 0.12 : x > 0.88 ? 0.88 : x;
+/**
+ * A zone's convex polygon in BNG as a fan of triangles from its site, for uniform sampling. Points are
+ * pulled 15% of the way back towards the site, so they keep clear of the boundary (and of rounding to
+ * whole metres and the WGS84 round trip when the ingest locates them).
+ */
+interface ZoneGeometry {
+  siteE: number;
+  siteN: number;
+  /** Polygon vertices, interleaved easting, northing (not closed). */
+  vertices: Float64Array;
+  /** Cumulative triangle areas: triangle k is (site, vertex k, vertex k + 1). */
+  cumulative: Float64Array;
+  /** A fixed point inside the zone that a share of its incidents cluster round. */
+  focusE: number;
+  focusN: number;
+}
+
+const INSET = 0.85;
+const CLUSTER = 0.3;
+
+function zoneGeometry(zone: SynthZone, rng: Rng): ZoneGeometry {
+  const [siteE, siteN] = wgs84ToBng(zone.site[0], zone.site[1]);
+  const corners = zone.ring.slice(0, -1);
+  const vertices = new Float64Array(corners.length * 2);
+  corners.forEach(([lon, lat], k) => {
+    const [e, n] = wgs84ToBng(lon, lat);
+    vertices[k * 2] = e;
+    vertices[k * 2 + 1] = n;
+  });
+  const cumulative = new Float64Array(corners.length);
+  let total = 0;
+  for (let k = 0; k < corners.length; k++) {
+    const m = (k + 1) % corners.length;
+    const ax = vertices[k * 2]! - siteE;
+    const ay = vertices[k * 2 + 1]! - siteN;
+    const bx = vertices[m * 2]! - siteE;
+    const by = vertices[m * 2 + 1]! - siteN;
+    total += Math.abs(ax * by - ay * bx) / 2;
+    cumulative[k] = total;
+  }
+  const geometry: ZoneGeometry = { siteE, siteN, vertices, cumulative, focusE: siteE, focusN: siteN };
+  const focus: [number, number] = [0, 0];
+  pointIn(geometry, rng, false, focus);
+  geometry.focusE = focus[0];
+  geometry.focusN = focus[1];
+  return geometry;
+}
+
+/** A point in the zone (uniform over its inset polygon, or clustered round its focus) into `out`. */
+function pointIn(g: ZoneGeometry, rng: Rng, cluster: boolean, out: [number, number]): void {
+  const cum = g.cumulative;
+  const target = rng.next() * cum[cum.length - 1]!;
+  let k = 0;
+  while (k < cum.length - 1 && cum[k]! <= target) k++;
+  const m = (k + 1) % cum.length;
+  let r1 = rng.next();
+  let r2 = rng.next();
+  if (r1 + r2 > 1) {
+    r1 = 1 - r1;
+    r2 = 1 - r2;
+  }
+  const v = g.vertices;
+  let e = g.siteE + INSET * (r1 * (v[k * 2]! - g.siteE) + r2 * (v[m * 2]! - g.siteE));
+  let n = g.siteN + INSET * (r1 * (v[k * 2 + 1]! - g.siteN) + r2 * (v[m * 2 + 1]! - g.siteN));
+  if (cluster) {
+    // Between the focus and a uniform point: both lie in the convex inset polygon, so this does too.
+    e = g.focusE + CLUSTER * (e - g.focusE);
+    n = g.focusN + CLUSTER * (n - g.focusN);
+  }
+  out[0] = e;
+  out[1] = n;
 }
 
 function sampleCount(rng: Rng, distribution: readonly number[]): number {
@@ -854,9 +897,18 @@ export function* generatePoliceCsv(area: SynthArea, options: PoliceOptions, csv:
   if (parts.length > 0) yield parts.join('');
 }
 
-/** Expected rows for options (mean rows per incident measured on the default tables, ±2%). */
+/** Mean extract rows per incident with the default tables (measured; police.test.ts checks it). */
+export const ROWS_PER_INCIDENT = 1.43;
+
+/**
+ * Expected extract rows for options (within about 2%), e.g. to pick a scale for a benchmark:
+ * 1,000,000 rows ≈ years 3, scale 23.3.
+ */
 export function estimateRows(options: Pick<PoliceOptions, 'years' | 'scale'>): number {
   return Math.round(INCIDENTS_PER_YEAR_AT_SCALE_1 * options.scale * options.years * ROWS_PER_INCIDENT);
 }
-/** Mean extract rows per incident with the default tables (measured; see police.test.ts). */
-export const ROWS_PER_INCIDENT = 1.3;
+
+/** The scale that gives about `rows` extract rows over `years`. */
+export function scaleForRows(rows: number, years: number): number {
+  return rows / (INCIDENTS_PER_YEAR_AT_SCALE_1 * years * ROWS_PER_INCIDENT);
+}

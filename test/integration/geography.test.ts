@@ -225,7 +225,7 @@ describe.each(ENGINES)('geography ingest on %s', (engine) => {
       expect(summary).toMatchObject({ rejected: 3, updated: 1 });
       const rejects = details(summary).rejects.map((r) => [r.line, r.column, r.value, r.reason.slice(0, 31)]);
       expect(rejects).toEqual([
-        [3, 'LSOA code (2011)', 'E1013601', 'not a 2011 LSOA code (E01 and s'],
+        [3, 'LSOA code (2011)', 'E1013601', 'not a 2011 LSOA code (E01 or W0'],
         [4, 'Index of Multiple Deprivation (IMD) Rank', 'n/a', 'the IMD rank is not a whole num'],
         [5, 'Index of Multiple Deprivation (IMD) Decile', '11', 'the IMD decile is not a whole n'],
       ]);

@@ -19,73 +19,119 @@ export interface ParsedTable {
  * rows and reports exact line numbers. The header is the first record; blank lines are ignored.
  */
 export function parseCsv(name: string, text: string): ParsedTable {
-  if (text.trim().length === 0) throw new FileRejectedError(name, 'the file is empty', 'expected a CSV file with a header row');
-  return fastParse(text) ?? robustParse(name, text);
+  const { header, chunks } = parseCsvChunks(name, text, Number.MAX_SAFE_INTEGER);
+  const parts = [...chunks];
+  if (parts.length === 1) return { ...parts[0]!, header };
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  for (const part of parts) part.rows.forEach((row, i) => (rows.push(row), lines.push(part.lineOf(i))));
+  return { header, rows, simpleLines: parts.every((p) => p.simpleLines), lineOf: (i) => lines[i]! };
 }
 
-function fastParse(text: string): ParsedTable | undefined {
-  const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-  let all: string[][];
+/**
+ * Parses CSV text in chunks of about `targetRows` records, so a large extract never exists as millions
+ * of row arrays at once. Chunks end on a record boundary (a newline outside quotes), so each chunk is
+ * parsed on its own: the verified uDSV fast path, else csv-parse with the chunk's line offset.
+ */
+export function parseCsvChunks(name: string, text: string, targetRows = 50_000): { header: string[]; chunks: Generator<ParsedTable> } {
+  if (text.trim().length === 0) throw new FileRejectedError(name, 'the file is empty', 'expected a CSV file with a header row');
+  const headerEnd = recordEnd(text, 0);
+  const headerText = text.slice(0, headerEnd);
+  const header = robustParse(name, headerText, 1).rows[0]?.map((h) => h.trim()) ?? [];
+  const bodyStart = headerEnd < text.length ? headerEnd + 1 : text.length;
+  const parser = header.length > 0 ? initParser(inferSchema(headerText + '\n', { header: () => [] }, 1)) : null;
+  function* chunks(): Generator<ParsedTable> {
+    let start = bodyStart;
+    let line = 2 + countNewlines(text, 0, bodyStart) - 1;
+    while (start < text.length) {
+      const end = chunkEnd(text, start, targetRows);
+      const chunk = text.slice(start, end);
+      if (chunk.trim() !== '') yield fastParse(chunk, header.length, line, parser) ?? robustParse(name, chunk, line);
+      line += countNewlines(text, start, end);
+      start = end;
+    }
+  }
+  return { header, chunks: chunks() };
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Index of the newline ending the record that starts at `from` (quote-aware), or text.length. */
+function recordEnd(text: string, from: number): number {
+  let quotes = 0;
+  let i = from;
+  for (;;) {
+    const nl = text.indexOf('\n', i);
+    const stop = nl < 0 ? text.length : nl;
+    for (let q = text.indexOf('"', i); q >= 0 && q < stop; q = text.indexOf('"', q + 1)) quotes++;
+    if (nl < 0 || quotes % 2 === 0) return stop;
+    i = nl + 1;
+  }
+}
+
+/** End (exclusive) of a chunk of about `targetRows` records starting at `start`. */
+function chunkEnd(text: string, start: number, targetRows: number): number {
+  let pos = start;
+  // Only lines with quotes can hide a newline inside a field; track the next quote so that quote-free
+  // text is scanned once, not once per line.
+  let nextQuote = text.indexOf('"', pos);
+  for (let rows = 0; rows < targetRows && pos < text.length; rows++) {
+    const nl = text.indexOf('\n', pos);
+    if (nl < 0) return text.length;
+    if (nextQuote >= 0 && nextQuote < nl) {
+      pos = recordEnd(text, pos) + 1;
+      nextQuote = pos < text.length ? text.indexOf('"', pos) : -1;
+    } else {
+      pos = nl + 1;
+    }
+  }
+  return Math.min(pos, text.length);
+}
+
+type UdsvParser = ReturnType<typeof initParser>;
+
+function fastParse(chunk: string, width: number, firstLine: number, parser: UdsvParser | null): ParsedTable | undefined {
+  if (!parser) return undefined;
+  const lines = countNewlines(chunk, 0, chunk.length) + (chunk.endsWith('\n') ? 0 : 1);
+  let rows: string[][];
   try {
-    all = initParser(inferSchema(text, { header: () => [] }, 1)).stringArrs(text);
+    rows = parser.stringArrs(chunk);
   } catch {
     return undefined;
   }
-  const header = all[0];
-  if (!header || all.length !== lines) return undefined;
-  const width = header.length;
-  for (let i = 1; i < all.length; i++) {
-    const row = all[i]!;
+  if (rows.length !== lines) return undefined;
+  for (const row of rows) {
     if (row.length !== width) return undefined;
-    for (const field of row) if (field.includes('\n') || field.includes('\r')) return undefined;
+    const last = row[width - 1]!;
+    if (last.endsWith('\r')) row[width - 1] = last.slice(0, -1);
   }
-  return { header: header.map((h) => h.trim()), rows: all.slice(1), simpleLines: true, lineOf: (i) => i + 2 };
+  return { header: [], rows, simpleLines: true, lineOf: (i) => firstLine + i };
 }
 
-function robustParse(name: string, text: string): ParsedTable {
+function robustParse(name: string, text: string, firstLine: number): ParsedTable {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as unknown as typeof records;
   } catch (error) {
     const err = error as Error & { lines?: number };
-    const where = err.lines ? `line ${err.lines}: ` : '';
-    throw new FileRejectedError(name, `${where}the CSV structure is broken (${err.message.replace(/^Invalid [^:]*: /, '')})`, 'check quoting: every opening " needs a closing "');
+    const where = err.lines ? `line ${firstLine + err.lines - 1}: ` : '';
+    throw new FileRejectedError(name, `${where}the CSV structure is broken (${err.message.replace(/^Invalid [^:]*: /, '').replace(/ at line \d+/, '')})`, 'check quoting: every opening " needs a closing "');
   }
-  const [first, ...rest] = records;
-  if (!first) throw new FileRejectedError(name, 'the file is empty', 'expected a CSV file with a header row');
   const starts: number[] = [];
   const rows: string[][] = [];
-  let previousEnd = first.info.lines;
-  for (const r of rest) {
+  let previousEnd = 0;
+  for (const r of records) {
     // info.lines is the line on which the record ended; it started after the previous one ended.
     const fieldLines = r.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
-    starts.push(Math.max(previousEnd + 1, r.info.lines - fieldLines));
+    starts.push(firstLine - 1 + Math.max(previousEnd + 1, r.info.lines - fieldLines));
     previousEnd = r.info.lines;
     rows.push(r.record);
   }
-  return { header: first.record.map((h) => h.trim()), rows, simpleLines: false, lineOf: (i) => starts[i]! };
-}
-
-function parseHeaderLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted && c === '"' && line[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (c === ',' && !quoted) {
-      out.push(field);
-      field = '';
-    } else {
-      field += c;
-    }
-  }
-  out.push(field);
-  return out.map((h) => h.trim());
+  return { header: [], rows, simpleLines: false, lineOf: (i) => starts[i]! };
 }
 
 /** Quotes a value for CSV output when needed (RFC 4180). `null` becomes an empty field. */

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { FileRejectedError } from '../../core/errors.js';
 import type { ParsedTable } from './csv.js';
 
@@ -19,7 +19,9 @@ function cellText(value: ExcelJS.CellValue): string {
 
 /** Reads the first worksheet of an XLSX workbook into a table of strings; Excel rows are the lines. */
 export async function readXlsx(name: string, bytes: Buffer): Promise<ParsedTable> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on demand: ExcelJS costs half a second of start-up that CSV ingests should not pay.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch {

@@ -90,7 +90,7 @@ export function parseBoundaries(file: string, text: string, area: ReadonlySet<st
     const raw = properties[codeProperty];
     const lsoaCode = cleanCode(typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw));
     if (!LSOA_CODE.test(lsoaCode)) {
-      parsed.rejects.push({ line, column: codeProperty, value: lsoaCode, reason: `feature ${line}: not a 2011 LSOA code (E01 and six digits)` });
+      parsed.rejects.push({ line, column: codeProperty, value: lsoaCode, reason: `feature ${line}: not a 2011 LSOA code (E01 or W01 and six digits)` });
       return;
     }
     let geometry = toPolygonGeometry(feature?.geometry);

@@ -83,7 +83,7 @@ describe('boundary parsing', () => {
     expect(p.rows.map((r) => r.lsoaCode)).toEqual(['E01013600']);
     expect(p.rejects.map((r) => [r.line, r.reason])).toEqual([
       [2, 'feature 2: geometry type "Point" is not Polygon or MultiPolygon'],
-      [3, 'feature 3: not a 2011 LSOA code (E01 and six digits)'],
+      [3, 'feature 3: not a 2011 LSOA code (E01 or W01 and six digits)'],
       [4, 'feature 4: the coordinates are not WGS84 longitude/latitude in the UK'],
     ]);
   });

@@ -86,11 +86,11 @@ export function missingColumns(file: string, what: string, missing: readonly str
   );
 }
 
-/** 2011 LSOA codes: E01 (England) or W01 (Wales) and six digits. */
-export const LSOA_CODE = /^[EW]01\d{6}$/;
-export const MSOA_CODE = /^[EW]02\d{6}$/;
-/** GSS codes of local authority districts (E06/E07/E08/E09, W06, S12, N09 …). */
-export const GSS_CODE = /^[EWSNK]\d{8}$/;
+/** 2011 LSOA codes (E01 England, W01 Wales, X01 svo's synthetic demo area) and six digits. */
+export { LSOA_CODE } from '../../core/values/fields.js';
+export const MSOA_CODE = /^[EWX]02\d{6}$/;
+/** GSS codes of local authority districts (E06/E07/E08/E09, W06, S12, N09 …; X for the demo area). */
+export const GSS_CODE = /^[EWSNKX]\d{8}$/;
 
 /** A code as written: trimmed and upper-cased. */
 export function cleanCode(raw: string | undefined): string {

@@ -33,7 +33,7 @@ export function parseLookup(file: string, text: string): ParsedRows<LookupRow> {
     parsed.rowsRead++;
     const lsoaCode = cleanCode(fields[col.lsoaCode]);
     if (!LSOA_CODE.test(lsoaCode)) {
-      parsed.rejects.push({ line, column: name(col.lsoaCode), value: lsoaCode, reason: 'not a 2011 LSOA code (E01 and six digits)' });
+      parsed.rejects.push({ line, column: name(col.lsoaCode), value: lsoaCode, reason: 'not a 2011 LSOA code (E01 or W01 and six digits)' });
       return;
     }
     const ladCode = cleanCode(fields[col.ladCode]);

@@ -104,7 +104,7 @@ export function parsePopulation(file: string, text: string, area: ReadonlySet<st
     parsed.rowsRead++;
     const lsoaCode = cleanCode(fields[col.lsoaCode]);
     if (!LSOA_CODE.test(lsoaCode)) {
-      parsed.rejects.push({ line, column: name(col.lsoaCode), value: lsoaCode, reason: 'not a 2011 LSOA code (E01 and six digits)' });
+      parsed.rejects.push({ line, column: name(col.lsoaCode), value: lsoaCode, reason: 'not a 2011 LSOA code (E01 or W01 and six digits)' });
       return;
     }
     let ages: number[] | null = null;

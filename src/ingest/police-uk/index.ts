@@ -91,6 +91,7 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   for (const [index, path] of files.entries()) {
     try {
       const texts = readInputTexts(path, (n) => POLICE_UK_FILE_NAME.test(n), 'data.police.uk street-level CSV (YYYY-MM-<force>-street.csv)');
+      const pathRejects: { file: string; reject: Reject }[] = [];
       for (const input of texts) {
         if (await isAlreadyIngested(ctx.store, POLICE_UK_SOURCE, input.sha256)) {
           summary.skippedFiles++;
@@ -103,8 +104,12 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
         const batchId = await nextBatchId(ctx.store);
         const prepared = prepare(input.name, input.sha256, input.text, batchId, rejects, groupKeys);
         const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
-        for (const reject of rejects) allRejects.push({ file: input.name, reject });
-        if (rejects.length > 0 && !options.rejectsPath) writeRejects(rejectsPath, rejects.map((reject) => ({ file: input.name, reject })));
+        for (const reject of rejects) {
+          allRejects.push({ file: input.name, reject });
+          pathRejects.push({ file: input.name, reject });
+        }
+        // Written after each entry, with every entry of this path so far (a zip holds several).
+        if (rejects.length > 0 && !options.rejectsPath) writeRejects(rejectsPath, pathRejects);
         enforceRejectRate(input.name, rejects.length, prepared.rowsRead, maxRate, rejects.length ? rejectsPath : null);
         summary.rejected += rejects.length;
         summary.files++;

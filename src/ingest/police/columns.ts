@@ -50,7 +50,6 @@ export const INCIDENT_TABLE_COLUMNS = [
   'agency',
   'batch_id',
   'source_record_id',
-  'content_hash',
   'hocr_code',
   'hocr_recognised',
   'offence_description',

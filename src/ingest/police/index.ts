@@ -5,7 +5,7 @@ import { classifyIncidents } from '../../classify/apply.js';
 import { storedDefinitions } from '../../classify/definitions.js';
 import type { Queryable } from '../../store/port.js';
 import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, sqlTimestamp, writeRejects } from '../common/batches.js';
-import { csvField, parseCsv, type ParsedTable } from '../common/csv.js';
+import { csvField, parseCsvChunks, type ParsedTable } from '../common/csv.js';
 import { decodeText, expandPaths, sha256 } from '../common/files.js';
 import type { Pseudonymiser } from '../common/pseudonymise.js';
 import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
@@ -14,7 +14,7 @@ import { loadLsoaLocator } from '../geography/locator-store.js';
 import { IngestFailedError, type FileFailure } from '../police-uk/index.js';
 import { INCIDENT_TABLE_COLUMNS, PEOPLE_TABLE_COLUMNS, POLICE_COLUMNS, REQUIRED_POLICE_COLUMNS } from './columns.js';
 import { loadPoliceProfile, mapHeader, type PoliceProfile } from './profile.js';
-import { transformPoliceRows, type IncidentRecord } from './transform.js';
+import { PoliceTransformer, type IncidentDraft } from './transform.js';
 
 export const POLICE_SOURCE = 'police';
 
@@ -43,11 +43,12 @@ export async function ingestPoliceExtract(ctx: IngestContext, paths: readonly st
   const summary = emptySummary();
   const failures: FileFailure[] = [];
   const unrecognised: Record<string, number> = {};
+  const runRejects: { file: string; reject: Reject }[] = [];
   const locator = await loadLsoaLocator(ctx.store);
   ctx.progress.start('police extract', files.length);
   for (const [index, path] of files.entries()) {
     try {
-      const part = await ingestOneFile(ctx, path, { ...options, agency, profileData: profile, locate: locator ? (lon, lat) => locator.locate(lon, lat) : null });
+      const part = await ingestOneFile(ctx, path, { ...options, agency, runRejects, profileData: profile, locate: locator ? (lon, lat) => locator.locate(lon, lat) : null });
       summary.files++;
       summary.accepted += part.accepted;
       summary.rejected += part.rejected;
@@ -79,6 +80,7 @@ export async function ingestPoliceExtract(ctx: IngestContext, paths: readonly st
 
 interface FileOptions extends PoliceExtractOptions {
   agency: string;
+  runRejects: { file: string; reject: Reject }[];
   profileData: PoliceProfile | null;
   locate: ((lon: number, lat: number) => string | null) | null;
 }
@@ -94,25 +96,48 @@ interface FileResult {
   unrecognised: Record<string, number>;
 }
 
-async function readTable(path: string): Promise<{ table: ParsedTable; sha: string; excel: boolean }> {
+interface ExtractTable {
+  header: string[];
+  chunks: Iterable<ParsedTable>;
+  rowCount: () => number;
+  sha: string;
+  excel: boolean;
+}
+
+async function readTable(path: string): Promise<ExtractTable> {
   const bytes = readFileSync(path);
   const ext = extname(path).toLowerCase();
-  if (ext === '.xlsx') return { table: await readXlsx(path, bytes), sha: sha256(bytes), excel: true };
+  if (ext === '.xlsx') {
+    const table = await readXlsx(path, bytes);
+    return { header: table.header, chunks: [table], rowCount: () => table.rows.length, sha: sha256(bytes), excel: true };
+  }
   if (ext !== '.csv' && ext !== '.txt') {
     throw new FileRejectedError(path, `unsupported file type '${ext || '(none)'}'`, 'expected a .csv or .xlsx police extract');
   }
-  return { table: parseCsv(path, decodeText(path, bytes)), sha: sha256(bytes), excel: false };
+  const text = decodeText(path, bytes);
+  const { header, chunks } = parseCsvChunks(path, text);
+  return { header, chunks, rowCount: () => Math.max(0, text.split('\n').filter((l) => l.trim() !== '').length - 1), sha: sha256(bytes), excel: false };
 }
 
 async function ingestOneFile(ctx: IngestContext, path: string, options: FileOptions): Promise<FileResult> {
   const startedAt = ctx.now();
-  const { table, sha, excel } = await readTable(path);
-  if (await isAlreadyIngested(ctx.store, POLICE_SOURCE, sha)) {
+  const table = await readTable(path);
+  if (await isAlreadyIngested(ctx.store, POLICE_SOURCE, table.sha)) {
     ctx.log(`${path}: identical file already ingested, skipped`);
-    return { accepted: 0, rejected: 0, duplicates: table.rows.length, updated: 0, skipped: true, rowsRead: table.rows.length, warnings: [], unrecognised: {} };
+    const rows = table.rowCount();
+    return { accepted: 0, rejected: 0, duplicates: rows, updated: 0, skipped: true, rowsRead: rows, warnings: [], unrecognised: {} };
   }
   const mapping = mapHeader(table.header, options.profileData);
   const missing = REQUIRED_POLICE_COLUMNS.filter((c) => !mapping.has(c));
+  if (mapping.size === 0) {
+    // Never echo the first row here: without a header it is data, and may identify people.
+    const names = options.profileData ? Object.values(options.profileData.columns).join(', ') : REQUIRED_POLICE_COLUMNS.join(', ');
+    throw new FileRejectedError(
+      path,
+      `the first row is not a header: none of its values is a known column name (${names}); is the header row missing?`,
+      options.profileData ? 'check that the profile matches this extract' : 'use --profile to map your column names onto svo\'s',
+    );
+  }
   if (missing.length > 0) {
     const expected = missing.map((c) => (options.profileData?.columns[c] ? `${c} (as '${options.profileData.columns[c]}')` : c));
     throw new FileRejectedError(
@@ -121,19 +146,24 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
       options.profileData ? 'check the profile column mapping' : `use --profile to map your column names onto: ${POLICE_COLUMNS.join(', ')}`,
     );
   }
-  if (table.rows.length === 0) throw new FileRejectedError(path, 'has a header but no data rows');
-
   const latest = sqlTimestamp(new Date(ctx.now().getTime() + 24 * 3600 * 1000));
-  const result = transformPoliceRows(table, mapping, {
+  const transformer = new PoliceTransformer(mapping, {
     agency: options.agency,
     profile: options.profileData,
     pseudonymiser: options.pseudonymiser,
     locateLsoa: options.locate,
     latest,
-    excelDates: excel,
+    excelDates: table.excel,
   });
+  for (const chunk of table.chunks) transformer.addChunk(chunk);
+  const result = transformer.finish();
+  if (result.rowsRead === 0) throw new FileRejectedError(path, 'has a header but no data rows');
   const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
-  if (result.rejects.length > 0) writeRejects(rejectsPath, result.rejects.map((reject: Reject) => ({ file: path, reject })));
+  // One --rejects file collects every file's rejects; the default is one file beside each input.
+  for (const reject of result.rejects) options.runRejects.push({ file: path, reject });
+  if (result.rejects.length > 0) {
+    writeRejects(rejectsPath, options.rejectsPath ? options.runRejects : result.rejects.map((reject: Reject) => ({ file: path, reject })));
+  }
   enforceRejectRate(path, result.rejects.length, result.rowsRead, options.maxRejectRate ?? 0.05, result.rejects.length ? rejectsPath : null);
 
   const batchId = await nextBatchId(ctx.store);
@@ -145,7 +175,7 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
       source: POLICE_SOURCE,
       agency: options.agency,
       fileName: basename(path),
-      sha256: sha,
+      sha256: table.sha,
       profile: options.profileData?.name ?? null,
       rowsRead: result.rowsRead,
       accepted: c.accepted,
@@ -167,25 +197,19 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
   return { ...counts, rejected: result.rejects.length, skipped: false, rowsRead: result.rowsRead, warnings, unrecognised: result.unrecognisedHocr };
 }
 
-const bool = (b: boolean | null) => (b === null ? '' : b ? 'true' : 'false');
-const num = (n: number | null) => (n === null ? '' : String(n));
-
-function* incidentLines(batchId: number, agency: string, incidents: readonly IncidentRecord[]): Generator<string> {
-  const source = csvField(POLICE_SOURCE);
-  const agencyField = csvField(agency);
+function* incidentLines(batchId: number, agency: string, incidents: readonly IncidentDraft[]): Generator<string> {
+  const prefix = `${csvField(POLICE_SOURCE)},${csvField(agency)},${batchId}`;
   for (let i = 0; i < incidents.length; i++) {
     const r = incidents[i]!;
     const id = batchId * INCIDENTS_PER_BATCH + i + 1;
-    yield `${id},${source},${agencyField},${batchId},${csvField(r.crimeRef)},${r.contentHash},${csvField(r.hocrCode)},${bool(r.hocrRecognised)},${csvField(r.offenceDescription)},${r.occurredFrom},${r.occurredTo ?? ''},${r.recordedDate ?? ''},${num(r.easting)},${num(r.northing)},${num(r.latitude)},${num(r.longitude)},${r.lsoaCode ?? ''},${r.lsoaMethod ?? ''},${csvField(r.locationType)},${bool(r.domestic)},${csvField(r.weapon)}\n`;
+    yield `${id},${prefix},${csvField(r.crimeRef)},${r.fields}\n`;
   }
 }
 
-function* peopleLines(batchId: number, incidents: readonly IncidentRecord[]): Generator<string> {
+function* peopleLines(batchId: number, incidents: readonly IncidentDraft[]): Generator<string> {
   for (let i = 0; i < incidents.length; i++) {
     const id = batchId * INCIDENTS_PER_BATCH + i + 1;
-    for (const p of incidents[i]!.people) {
-      yield `${id},${p.role},${p.personKey ?? ''},${num(p.age)},${p.sex ?? ''},${csvField(p.ethnicity)},${p.homeArea ?? ''}\n`;
-    }
+    for (const p of incidents[i]!.people) yield `${id},${p}\n`;
   }
 }
 
@@ -201,7 +225,7 @@ interface LoadCounts {
  * unchanged ones are duplicates, changed ones replace the stored incident (people and classifications
  * included) and count as updated.
  */
-async function loadIncidents(tx: Queryable, batchId: number, agency: string, incidents: readonly IncidentRecord[]): Promise<LoadCounts> {
+async function loadIncidents(tx: Queryable, batchId: number, agency: string, incidents: readonly IncidentDraft[]): Promise<LoadCounts> {
   if (incidents.length >= INCIDENTS_PER_BATCH) throw new SvoError(`a single file may hold at most ${INCIDENTS_PER_BATCH - 1} incidents`);
   const stored = await tx.query(`SELECT 1 AS found FROM incidents WHERE source = $1 AND agency = $2 LIMIT 1`, [POLICE_SOURCE, agency]);
   if (stored.length === 0) {
@@ -215,11 +239,23 @@ async function loadIncidents(tx: Queryable, batchId: number, agency: string, inc
   try {
     await tx.copyCsv('incoming_incidents', INCIDENT_TABLE_COLUMNS, incidentLines(batchId, agency, incidents));
     await tx.copyCsv('incoming_people', PEOPLE_TABLE_COLUMNS, peopleLines(batchId, incidents));
+    // Changed = any stored column differs, or the set of people differs (compared as ordered text).
+    const compared = INCIDENT_TABLE_COLUMNS.filter((c) => c !== 'id' && c !== 'batch_id');
+    const person = `concat_ws('|', role, COALESCE(person_key, ''), COALESCE(CAST(age AS TEXT), ''), COALESCE(sex, ''), COALESCE(ethnicity, ''), COALESCE(home_area, ''))`;
+    const signature = (table: string, where: string) =>
+      `SELECT incident_id, string_agg(${person}, ';' ORDER BY ${person}) AS people FROM ${table} WHERE ${where} GROUP BY incident_id`;
+    const matchedStored = `incident_id IN (SELECT o2.id FROM incidents o2 JOIN incoming_incidents n2
+      ON o2.source = n2.source AND o2.agency = n2.agency AND o2.source_record_id = n2.source_record_id)`;
     await tx.run(`CREATE TEMPORARY TABLE incoming_matches AS
       SELECT n.id AS new_id, o.id AS old_id,
-        CASE WHEN o.id IS NULL THEN 'new' WHEN o.content_hash = n.content_hash THEN 'same' ELSE 'changed' END AS status
-      FROM incoming_incidents n LEFT JOIN incidents o
-        ON o.source = n.source AND o.agency = n.agency AND o.source_record_id = n.source_record_id`);
+        CASE WHEN o.id IS NULL THEN 'new'
+             WHEN ${compared.map((c) => `n.${c} IS NOT DISTINCT FROM o.${c}`).join(' AND ')}
+              AND COALESCE(pn.people, '') = COALESCE(po.people, '') THEN 'same'
+             ELSE 'changed' END AS status
+      FROM incoming_incidents n
+      LEFT JOIN incidents o ON o.source = n.source AND o.agency = n.agency AND o.source_record_id = n.source_record_id
+      LEFT JOIN (${signature('incoming_people', 'TRUE')}) pn ON pn.incident_id = n.id
+      LEFT JOIN (${signature('incident_people', matchedStored)}) po ON po.incident_id = o.id`);
     const replaced = `SELECT old_id FROM incoming_matches WHERE status = 'changed'`;
     await tx.run(`DELETE FROM incident_classifications WHERE incident_id IN (${replaced})`);
     await tx.run(`DELETE FROM incident_people WHERE incident_id IN (${replaced})`);

@@ -1,47 +1,28 @@
-import { createHash } from 'node:crypto';
 import { ageAt, parseDateTime } from '../../core/values/dates.js';
-import { LSOA_CODE, parseAge, parseFlag, parseNumber, parseSex, type Sex } from '../../core/values/fields.js';
+import { LSOA_CODE, parseAge, parseFlag, parseNumber, parseSex } from '../../core/values/fields.js';
 import { bngToWgs84, wgs84ToBng } from '../../core/geo/bng.js';
 import { isInBng, isInUk } from '../../core/geo/uk.js';
 import { normaliseHocrCode, lookupHocr } from '../../core/hocr/normalise.js';
 import type { ParsedTable } from '../common/csv.js';
+import { csvField } from '../common/csv.js';
 import type { Pseudonymiser } from '../common/pseudonymise.js';
 import type { Reject } from '../common/types.js';
-import { IDENTIFIER_COLUMNS, type PoliceColumn } from './columns.js';
+import { IDENTIFIER_COLUMNS, POLICE_COLUMNS, type PoliceColumn } from './columns.js';
 import { valueMapper, type PoliceProfile } from './profile.js';
 
 export type Role = 'victim' | 'suspect';
 
-export interface PersonRecord {
-  role: Role;
-  personKey: string | null;
-  age: number | null;
-  sex: Sex | null;
-  ethnicity: string | null;
-  homeArea: string | null;
-}
-
-export interface IncidentRecord {
+/**
+ * One incident as it will be stored, kept compact because an extract holds up to millions: the
+ * incident's columns are already CSV text (`fields`, in INCIDENT_TABLE_COLUMNS order after
+ * source_record_id) and each person is a CSV fragment (PEOPLE_TABLE_COLUMNS after incident_id).
+ */
+export interface IncidentDraft {
   crimeRef: string;
-  hocrCode: string;
-  hocrRecognised: boolean;
-  offenceDescription: string | null;
   occurredFrom: string;
-  occurredTo: string | null;
-  recordedDate: string | null;
-  easting: number | null;
-  northing: number | null;
-  latitude: number | null;
-  longitude: number | null;
-  lsoaCode: string | null;
-  lsoaMethod: 'given' | 'point_in_polygon' | null;
-  locationType: string | null;
-  domestic: boolean | null;
-  weapon: string | null;
-  people: PersonRecord[];
-  /** People already added, by pseudonymous key or, without one, by their recorded attributes. */
-  personSignatures: Set<string>;
-  contentHash: string;
+  hocrCode: string;
+  fields: string;
+  people: string[];
 }
 
 export interface TransformOptions {
@@ -57,11 +38,11 @@ export interface TransformOptions {
 }
 
 export interface TransformResult {
-  incidents: IncidentRecord[];
+  incidents: IncidentDraft[];
   rejects: Reject[];
   rowsRead: number;
   unrecognisedHocr: Record<string, number>;
-  /** crime_refs whose rows disagreed on incident fields (the first row's values were kept). */
+  /** crime_refs whose rows disagreed on the offence date (the first row's values were kept). */
   conflictingRefs: number;
 }
 
@@ -73,187 +54,203 @@ class RowRejected extends Error {
 
 const REDACTED = '[redacted]';
 
-/** Turns parsed extract rows into incidents with their people. Pure apart from the injected abilities. */
-export function transformPoliceRows(table: ParsedTable, mapping: Map<PoliceColumn, number>, options: TransformOptions): TransformResult {
-  const { agency, pseudonymiser } = options;
-  const get = new Map<PoliceColumn, (row: string[]) => string>();
-  for (const [column, index] of mapping) {
-    const recode = valueMapper(options.profile, column);
-    get.set(column, (row) => recode(row[index] ?? '').trim());
+/** Column ordinals, so the per-row code indexes arrays instead of looking up names. */
+const COL = Object.fromEntries(POLICE_COLUMNS.map((c, i) => [c, i])) as Record<PoliceColumn, number>;
+const IDENTIFIER_ORDINALS = new Set([...IDENTIFIER_COLUMNS].map((c) => COL[c]));
+const ROLE_COLUMNS = {
+  victim: { id: COL.victim_id, name: COL.victim_name, dob: COL.victim_dob, age: COL.victim_age, sex: COL.victim_sex, ethnicity: COL.victim_ethnicity, home: COL.victim_home_lsoa },
+  suspect: { id: COL.suspect_id, name: COL.suspect_name, dob: COL.suspect_dob, age: COL.suspect_age, sex: COL.suspect_sex, ethnicity: COL.suspect_ethnicity, home: COL.suspect_home_lsoa },
+} as const;
+const round = (x: number | null, scale: number) => (x === null ? '' : String(Math.round(x * scale) / scale));
+const flag = (b: boolean | null) => (b === null ? '' : b ? 'true' : 'false');
+
+/**
+ * Turns extract rows into incidents with their people, chunk by chunk. Rows sharing a crime_ref are one
+ * incident; the first accepted row gives the incident's fields, every row may add a victim and/or a
+ * suspect. Pure apart from the injected pseudonymiser and LSOA locator.
+ */
+export class PoliceTransformer {
+  private readonly byRef = new Map<string, IncidentDraft>();
+  private readonly rejects: Reject[] = [];
+  private readonly unrecognised: Record<string, number> = {};
+  private readonly conflicted = new Set<string>();
+  private rowsRead = 0;
+  private line = 0;
+  /** Position of each canonical column (by ordinal) in the file's rows, -1 when absent. */
+  private readonly position: Int32Array;
+  private readonly recode: ((raw: string) => string)[] = [];
+
+  constructor(
+    mapping: Map<PoliceColumn, number>,
+    private readonly options: TransformOptions,
+  ) {
+    this.position = Int32Array.from(POLICE_COLUMNS, (c) => mapping.get(c) ?? -1);
+    POLICE_COLUMNS.forEach((column, i) => {
+      if (options.profile?.values[column]) this.recode[i] = valueMapper(options.profile, column);
+    });
   }
-  const field = (row: string[], column: PoliceColumn) => get.get(column)?.(row) ?? '';
 
-  const byRef = new Map<string, IncidentRecord>();
-  const rejects: Reject[] = [];
-  const unrecognisedHocr: Record<string, number> = {};
-  let conflictingRefs = 0;
-  const conflicted = new Set<string>();
+  private value(row: string[], column: number): string {
+    const i = this.position[column]!;
+    if (i < 0) return '';
+    const raw = row[i] ?? '';
+    const recode = this.recode[column];
+    return (recode === undefined ? raw : recode(raw)).trim();
+  }
 
-  for (let i = 0; i < table.rows.length; i++) {
-    const row = table.rows[i]!;
-    const line = table.lineOf(i);
-    const fail = (column: PoliceColumn, value: string, reason: string): never => {
-      throw new RowRejected({ line, column, value: IDENTIFIER_COLUMNS.has(column) ? REDACTED : value, reason });
-    };
-    const date = (column: PoliceColumn, required: boolean): string | null => {
-      const raw = field(row, column);
-      if (raw === '') return required ? fail(column, raw, 'a date is required') : null;
-      const parsed = parseDateTime(raw, { excelSerial: options.excelDates });
-      if (!parsed.ok) return fail(column, raw, parsed.reason);
-      if (parsed.value > options.latest) return fail(column, raw, 'the date is in the future');
-      return parsed.value;
-    };
-    try {
-      const crimeRef = field(row, 'crime_ref');
-      if (crimeRef === '') fail('crime_ref', '', 'crime_ref is required');
-      const occurredFrom = date('occurred_from', true)!;
-      const existing = byRef.get(crimeRef);
-      let incident = existing;
-      if (!incident) {
-        const occurredTo = date('occurred_to', false);
-        if (occurredTo !== null && occurredTo < occurredFrom) fail('occurred_to', field(row, 'occurred_to'), 'occurred_to is before occurred_from');
-        const recorded = date('recorded_date', false);
-        const rawCode = field(row, 'hocr_code');
-        const hocrCode = normaliseHocrCode(rawCode);
-        if (hocrCode === null) fail('hocr_code', rawCode, 'not a Home Office offence code (expected e.g. 8N, 34B, 1/1)');
-        const recognised = lookupHocr(hocrCode!) !== undefined;
-        const place = locate(row, field, fail, options.locateLsoa);
-        const domesticRaw = field(row, 'domestic');
-        const domestic = parseFlag(domesticRaw);
-        if (!domestic.ok) fail('domestic', domesticRaw, domestic.reason);
-        incident = {
-          crimeRef,
-          hocrCode: hocrCode!,
-          hocrRecognised: recognised,
-          offenceDescription: field(row, 'offence_description') || null,
-          occurredFrom,
-          occurredTo,
-          recordedDate: recorded === null ? null : recorded.slice(0, 10),
-          ...place,
-          locationType: field(row, 'location_type') || null,
-          domestic: domestic.ok ? domestic.value : null,
-          weapon: field(row, 'weapon') || null,
-          people: [],
-          personSignatures: new Set(),
-          contentHash: '',
-        };
-      } else if (existing && existing.occurredFrom !== occurredFrom && !conflicted.has(crimeRef)) {
-        conflicted.add(crimeRef);
-        conflictingRefs++;
+  private fail(column: number, value: string, reason: string): never {
+    const name = POLICE_COLUMNS[column]!;
+    throw new RowRejected({ line: this.line, column: name, value: IDENTIFIER_ORDINALS.has(column) ? REDACTED : value, reason });
+  }
+
+  addChunk(table: ParsedTable): void {
+    for (let i = 0; i < table.rows.length; i++) {
+      this.rowsRead++;
+      try {
+        this.line = table.lineOf(i);
+        this.addRow(table.rows[i]!);
+      } catch (error) {
+        if (error instanceof RowRejected) this.rejects.push(error.reject);
+        else throw error;
       }
-      const victim = person(row, 'victim', occurredFrom, field, fail, agency, pseudonymiser);
-      const suspect = person(row, 'suspect', occurredFrom, field, fail, agency, pseudonymiser);
-      if (!existing) {
-        byRef.set(crimeRef, incident);
-        if (!incident.hocrRecognised) unrecognisedHocr[incident.hocrCode] = (unrecognisedHocr[incident.hocrCode] ?? 0) + 1;
-      }
-      for (const p of [victim, suspect]) {
-        if (!p) continue;
-        const signature = `${p.role}|${p.personKey ?? `${p.age}|${p.sex}|${p.ethnicity}|${p.homeArea}`}`;
-        if (incident.personSignatures.has(signature)) continue;
-        incident.personSignatures.add(signature);
-        incident.people.push(p);
-      }
-    } catch (error) {
-      if (error instanceof RowRejected) rejects.push(error.reject);
-      else throw error;
     }
   }
-  const incidents = [...byRef.values()];
-  for (const incident of incidents) incident.contentHash = contentHash(incident);
-  return { incidents, rejects, rowsRead: table.rows.length, unrecognisedHocr, conflictingRefs };
-}
 
-type FieldGetter = (row: string[], column: PoliceColumn) => string;
-type Fail = (column: PoliceColumn, value: string, reason: string) => never;
-
-function locate(
-  row: string[],
-  field: FieldGetter,
-  fail: Fail,
-  locateLsoa: TransformOptions['locateLsoa'],
-): Pick<IncidentRecord, 'easting' | 'northing' | 'latitude' | 'longitude' | 'lsoaCode' | 'lsoaMethod'> {
-  const number = (column: PoliceColumn) => {
-    const raw = field(row, column);
-    const parsed = parseNumber(raw);
-    return parsed.ok ? parsed.value : fail(column, raw, parsed.reason);
-  };
-  let easting = number('easting');
-  let northing = number('northing');
-  let latitude = number('latitude');
-  let longitude = number('longitude');
-  if ((easting === null) !== (northing === null)) fail(easting === null ? 'easting' : 'northing', '', 'easting and northing must be given together');
-  if ((latitude === null) !== (longitude === null)) fail(latitude === null ? 'latitude' : 'longitude', '', 'latitude and longitude must be given together');
-  if (easting !== null && northing !== null) {
-    if (!isInBng(easting, northing)) fail('easting', `${easting},${northing}`, 'coordinates are outside the United Kingdom (British National Grid metres expected)');
-    if (latitude === null) [longitude, latitude] = bngToWgs84(easting, northing);
-  } else if (latitude !== null && longitude !== null) {
-    if (!isInUk(longitude, latitude)) fail('latitude', `${latitude},${longitude}`, 'coordinates are outside the United Kingdom (WGS84 degrees expected)');
-    [easting, northing] = wgs84ToBng(longitude, latitude);
+  finish(): TransformResult {
+    return {
+      incidents: [...this.byRef.values()],
+      rejects: this.rejects,
+      rowsRead: this.rowsRead,
+      unrecognisedHocr: this.unrecognised,
+      conflictingRefs: this.conflicted.size,
+    };
   }
-  const given = field(row, 'lsoa_code').toUpperCase();
-  if (given !== '' && !LSOA_CODE.test(given)) fail('lsoa_code', given, 'not an LSOA code (expected e.g. E01025706)');
-  let lsoaCode: string | null = given || null;
-  let lsoaMethod: IncidentRecord['lsoaMethod'] = lsoaCode ? 'given' : null;
-  if (!lsoaCode && longitude !== null && latitude !== null && locateLsoa) {
-    lsoaCode = locateLsoa(longitude, latitude);
-    if (lsoaCode) lsoaMethod = 'point_in_polygon';
+
+  private addRow(row: string[]): void {
+    const crimeRef = this.value(row, COL.crime_ref);
+    if (crimeRef === '') this.fail(COL.crime_ref, '', 'crime_ref is required');
+    const occurredFrom = this.date(row, COL.occurred_from, true)!;
+    let incident = this.byRef.get(crimeRef);
+    const isNew = incident === undefined;
+    if (!incident) incident = this.newIncident(row, crimeRef, occurredFrom);
+    else if (incident.occurredFrom !== occurredFrom) this.conflicted.add(crimeRef);
+    // People are parsed before anything is kept, so a bad person rejects the whole row.
+    const victim = this.person(row, 'victim', occurredFrom);
+    const suspect = this.person(row, 'suspect', occurredFrom);
+    if (isNew) {
+      this.byRef.set(crimeRef, incident);
+      if (lookupHocr(incident.hocrCode) === undefined) this.unrecognised[incident.hocrCode] = (this.unrecognised[incident.hocrCode] ?? 0) + 1;
+    }
+    if (victim !== null) this.addPerson(incident, victim);
+    if (suspect !== null) this.addPerson(incident, suspect);
   }
-  const round = (x: number | null, places: number) => (x === null ? null : Number(x.toFixed(places)));
-  return { easting: round(easting, 1), northing: round(northing, 1), latitude: round(latitude, 6), longitude: round(longitude, 6), lsoaCode, lsoaMethod };
-}
 
-function person(
-  row: string[],
-  role: Role,
-  occurredFrom: string,
-  field: FieldGetter,
-  fail: Fail,
-  agency: string,
-  pseudonymiser: Pseudonymiser,
-): PersonRecord | null {
-  const c = (suffix: string) => `${role}_${suffix}` as PoliceColumn;
-  const id = field(row, c('id'));
-  const name = field(row, c('name'));
-  const dobRaw = field(row, c('dob'));
-  const ageRaw = field(row, c('age'));
-  const sexRaw = field(row, c('sex'));
-  const ethnicity = field(row, c('ethnicity')) || null;
-  const homeRaw = field(row, c('home_lsoa')).toUpperCase();
-  if (!id && !name && !dobRaw && !ageRaw && !sexRaw && !ethnicity && !homeRaw) return null;
-
-  const ageParsed = parseAge(ageRaw);
-  if (!ageParsed.ok) fail(c('age'), ageRaw, ageParsed.reason);
-  let age = ageParsed.ok ? ageParsed.value : null;
-  let dob: string | null = null;
-  if (dobRaw) {
-    const parsed = parseDateTime(dobRaw, { excelSerial: true });
-    if (!parsed.ok) fail(c('dob'), dobRaw, parsed.reason);
-    dob = parsed.ok ? parsed.value.slice(0, 10) : null;
-    if (dob && dob > occurredFrom.slice(0, 10)) fail(c('dob'), dobRaw, 'date of birth is after the offence');
-    if (age === null && dob) age = ageAt(dob, occurredFrom);
-    if (age !== null && age > 120) fail(c('dob'), dobRaw, 'age from date of birth is over 120');
+  private addPerson(incident: IncidentDraft, p: { fragment: string; identity: string | null }): void {
+    for (const q of incident.people) if (q === p.fragment || (p.identity !== null && q.startsWith(p.identity))) return;
+    incident.people.push(p.fragment);
   }
-  const sex = parseSex(sexRaw);
-  if (!sex.ok) fail(c('sex'), sexRaw, sex.reason);
-  if (homeRaw && !LSOA_CODE.test(homeRaw)) fail(c('home_lsoa'), homeRaw, 'not an LSOA code');
-  // The identifier is what links a person across incidents; without one, name and date of birth do.
-  const identity = id || (name && dob ? `${name.toUpperCase()}|${dob}` : '');
-  return {
-    role,
-    personKey: identity ? pseudonymiser.key(agency, identity) : null,
-    age,
-    sex: sex.ok ? sex.value : null,
-    ethnicity,
-    homeArea: homeRaw || null,
-  };
-}
 
-function contentHash(incident: IncidentRecord): string {
-  const { people, personSignatures: _s, contentHash: _c, ...fields } = incident;
-  const peopleText = people
-    .map((p) => `${p.role}|${p.personKey}|${p.age}|${p.sex}|${p.ethnicity}|${p.homeArea}`)
-    .sort()
-    .join('\n');
-  return createHash('md5').update(JSON.stringify(fields)).update(peopleText).digest('hex');
+  private date(row: string[], column: number, required: boolean): string | null {
+    const raw = this.value(row, column);
+    if (raw === '') return required ? this.fail(column, raw, 'a date is required') : null;
+    const parsed = parseDateTime(raw, { excelSerial: this.options.excelDates });
+    if (!parsed.ok) return this.fail(column, raw, parsed.reason);
+    if (parsed.value > this.options.latest) return this.fail(column, raw, 'the date is in the future');
+    return parsed.value;
+  }
+
+  private newIncident(row: string[], crimeRef: string, occurredFrom: string): IncidentDraft {
+    const occurredTo = this.date(row, COL.occurred_to, false);
+    if (occurredTo !== null && occurredTo < occurredFrom) this.fail(COL.occurred_to, this.value(row, COL.occurred_to), 'occurred_to is before occurred_from');
+    const recorded = this.date(row, COL.recorded_date, false);
+    const rawCode = this.value(row, COL.hocr_code);
+    const hocrCode = normaliseHocrCode(rawCode) ?? this.fail(COL.hocr_code, rawCode, 'not a Home Office offence code (expected e.g. 8N, 34B, 1/1)');
+    const place = this.locate(row);
+    const domesticRaw = this.value(row, COL.domestic);
+    const domestic = parseFlag(domesticRaw);
+    if (!domestic.ok) this.fail(COL.domestic, domesticRaw, domestic.reason);
+    const recognised = lookupHocr(hocrCode) !== undefined;
+    // Columns after source_record_id in INCIDENT_TABLE_COLUMNS order.
+    const fields = [
+      csvField(hocrCode),
+      flag(recognised),
+      csvField(this.value(row, COL.offence_description) || null),
+      occurredFrom,
+      occurredTo ?? '',
+      recorded === null ? '' : recorded.slice(0, 10),
+      place,
+      csvField(this.value(row, COL.location_type) || null),
+      flag(domestic.ok ? domestic.value : null),
+      csvField(this.value(row, COL.weapon) || null),
+    ].join(',');
+    return { crimeRef, occurredFrom, hocrCode, fields, people: [] };
+  }
+
+  /** easting,northing,latitude,longitude,lsoa_code,lsoa_method as CSV. */
+  private locate(row: string[]): string {
+    const number = (column: number) => {
+      const raw = this.value(row, column);
+      if (raw === '') return null;
+      const parsed = parseNumber(raw);
+      return parsed.ok ? parsed.value : this.fail(column, raw, parsed.reason);
+    };
+    let easting = number(COL.easting);
+    let northing = number(COL.northing);
+    let latitude = number(COL.latitude);
+    let longitude = number(COL.longitude);
+    if ((easting === null) !== (northing === null)) this.fail(easting === null ? COL.easting : COL.northing, '', 'easting and northing must be given together');
+    if ((latitude === null) !== (longitude === null)) this.fail(latitude === null ? COL.latitude : COL.longitude, '', 'latitude and longitude must be given together');
+    if (easting !== null && northing !== null) {
+      if (!isInBng(easting, northing)) this.fail(COL.easting, `${easting},${northing}`, 'coordinates are outside the United Kingdom (British National Grid metres expected)');
+      if (latitude === null) [longitude, latitude] = bngToWgs84(easting, northing);
+    } else if (latitude !== null && longitude !== null) {
+      if (!isInUk(longitude, latitude)) this.fail(COL.latitude, `${latitude},${longitude}`, 'coordinates are outside the United Kingdom (WGS84 degrees expected)');
+      [easting, northing] = wgs84ToBng(longitude, latitude);
+    }
+    const given = this.value(row, COL.lsoa_code).toUpperCase();
+    if (given !== '' && !LSOA_CODE.test(given)) this.fail(COL.lsoa_code, given, 'not an LSOA code (expected e.g. E01025706)');
+    let lsoaCode = given;
+    let method = given ? 'given' : '';
+    const locateLsoa = this.options.locateLsoa;
+    if (!lsoaCode && longitude !== null && latitude !== null && locateLsoa) {
+      lsoaCode = locateLsoa(longitude, latitude) ?? '';
+      if (lsoaCode) method = 'point_in_polygon';
+    }
+    return `${round(easting, 10)},${round(northing, 10)},${round(latitude, 1e6)},${round(longitude, 1e6)},${lsoaCode},${method}`;
+  }
+
+  /** A person fragment (role,key,age,sex,ethnicity,home) and the identity prefix used to dedupe it. */
+  private person(row: string[], role: Role, occurredFrom: string): { fragment: string; identity: string | null } | null {
+    const c = ROLE_COLUMNS[role];
+    const id = this.value(row, c.id);
+    const name = this.value(row, c.name);
+    const dobRaw = this.value(row, c.dob);
+    const ageRaw = this.value(row, c.age);
+    const sexRaw = this.value(row, c.sex);
+    const ethnicity = this.value(row, c.ethnicity);
+    const home = this.value(row, c.home).toUpperCase();
+    if (!id && !name && !dobRaw && !ageRaw && !sexRaw && !ethnicity && !home) return null;
+
+    const ageParsed = parseAge(ageRaw);
+    if (!ageParsed.ok) this.fail(c.age, ageRaw, ageParsed.reason);
+    let age = ageParsed.ok ? ageParsed.value : null;
+    let dob: string | null = null;
+    if (dobRaw) {
+      const parsed = parseDateTime(dobRaw, { excelSerial: true });
+      if (!parsed.ok) this.fail(c.dob, dobRaw, parsed.reason);
+      dob = parsed.ok ? parsed.value.slice(0, 10) : null;
+      if (dob && dob > occurredFrom.slice(0, 10)) this.fail(c.dob, dobRaw, 'date of birth is after the offence');
+      if (age === null && dob) age = ageAt(dob, occurredFrom);
+      if (age !== null && age > 120) this.fail(c.dob, dobRaw, 'age from date of birth is over 120');
+    }
+    const sex = parseSex(sexRaw);
+    if (!sex.ok) this.fail(c.sex, sexRaw, sex.reason);
+    if (home && !LSOA_CODE.test(home)) this.fail(c.home, home, 'not an LSOA code');
+    // The identifier is what links a person across incidents; without one, name and date of birth do.
+    const identity = id || (name && dob ? `${name.toUpperCase()}|${dob}` : '');
+    const key = identity ? this.options.pseudonymiser.key(this.options.agency, identity) : null;
+    const prefix = `${role},${key ?? ''},`;
+    const fragment = `${prefix}${age ?? ''},${sex.ok && sex.value ? sex.value : ''},${csvField(ethnicity || null)},${home}`;
+    return { fragment, identity: key ? prefix : null };
+  }
 }

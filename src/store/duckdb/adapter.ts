@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +30,30 @@ function toPlain(value: DuckDBValue): string | number | boolean | null {
 function bindable(params: readonly SqlValue[] | undefined): DuckDBValue[] | undefined {
   if (!params || params.length === 0) return undefined;
   return params.map((p) => (typeof p === 'number' && Number.isInteger(p) && Math.abs(p) > 2 ** 31 ? BigInt(p) : p));
+}
+
+const COPY_FILE = /^svo-copy-(\d+)-[0-9a-f-]+\.csv$/;
+
+/**
+ * Bulk-load files hold rows being loaded (mode 0600); a process killed mid-load cannot delete its own,
+ * so the next store to open removes those whose process is gone.
+ */
+function removeOrphanedCopyFiles(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(COPY_FILE.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { force: true });
+    }
+  }
 }
 
 class DuckDBQueryable implements Queryable {
@@ -97,6 +121,7 @@ export class DuckDBStore extends DuckDBQueryable implements Store {
 
   /** Opens (creating if needed) a DuckDB file; `:memory:` gives a throwaway database. */
   static async open(path: string): Promise<DuckDBStore> {
+    removeOrphanedCopyFiles();
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();

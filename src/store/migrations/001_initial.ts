@@ -34,7 +34,6 @@ export const m001Initial: Migration = {
       agency TEXT NOT NULL,
       batch_id BIGINT NOT NULL,
       source_record_id TEXT NOT NULL,
-      content_hash TEXT NOT NULL,
       hocr_code TEXT,
       hocr_recognised BOOLEAN,
       offence_description TEXT,

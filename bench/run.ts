@@ -64,7 +64,7 @@ function policeUkBench(): void {
     return;
   }
   const files = readdirSync(SHARED).filter((f) => f.endsWith('.csv.gz')).map((f) => join(SHARED, f));
-  let t = performance.now();
+  const t = performance.now();
   let bytes = 0;
   for (const f of files) bytes += gunzipSync(readFileSync(f)).length;
   const zcatSeconds = (performance.now() - t) / 1000;
@@ -75,7 +75,6 @@ function policeUkBench(): void {
   console.log(`plain decompression (zlib gunzip in Node): ${zcatSeconds.toFixed(2)} s`);
   console.log(`DuckDB ingest, CLI end to end:            ${run.seconds.toFixed(2)} s = ${fmt(rows / run.seconds)} rows/s (ingest itself ${Number(run.summary.seconds).toFixed(2)} s = ${fmt(rows / Number(run.summary.seconds))} rows/s), peak RSS ${fmt(run.maxRssMb)} MB`);
   console.log(`ratio ingest / plain decompression:       ${(run.seconds / zcatSeconds).toFixed(1)}× (CLI), ${(Number(run.summary.seconds) / zcatSeconds).toFixed(1)}× (ingest only)`);
-  t = performance.now();
   const again = runCli(['--db', db, 'ingest', 'police-uk', SHARED], { DATABASE_URL: '' });
   console.log(`re-ingest of the same files (sha256 no-op): ${again.seconds.toFixed(2)} s, duplicates ${fmt(Number(again.summary.duplicates))}`);
   rmSync(db, { force: true });

@@ -5,6 +5,15 @@ export interface StoreSummary {
   sources: { source: string; agency: string; files: number; records: number; first: string | null; last: string | null; lastIngest: string | null }[];
   definitions: { id: string; version: number; isDefault: boolean }[];
   geography: { lsoas: number; withBoundaries: number; withImd: number; population: number | null };
+  /** Record-level incidents under the default definition (latest version); null before any is stored. */
+  seriousViolence: {
+    definition: { id: string; version: number };
+    incidents: number;
+    inDefinition: number;
+    byCategory: Record<string, number>;
+    knifeEnabled: number;
+    excluded: Record<string, number>;
+  } | null;
 }
 
 export async function storeSummary(db: Queryable): Promise<StoreSummary> {
@@ -53,6 +62,7 @@ export async function storeSummary(db: Queryable): Promise<StoreSummary> {
   );
   const [bounds] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM geo_lsoa_boundaries`);
   return {
+    seriousViolence: await seriousViolenceSummary(db),
     sources,
     definitions,
     geography: {
@@ -62,4 +72,34 @@ export async function storeSummary(db: Queryable): Promise<StoreSummary> {
       population: geo?.population === null || geo?.population === undefined ? null : Number(geo.population),
     },
   };
+}
+
+async function seriousViolenceSummary(db: Queryable): Promise<StoreSummary['seriousViolence']> {
+  const [definition] = await db.query<{ id: string; version: number }>(
+    `SELECT id, version FROM definitions WHERE is_default ORDER BY version DESC LIMIT 1`,
+  );
+  if (!definition) return null;
+  const rows = await db.query<{ sv_category: string | null; excluded_reason: string | null; in_definition: boolean; knife: number; n: number }>(
+    `SELECT sv_category, excluded_reason, in_definition, SUM(CASE WHEN knife_enabled THEN 1 ELSE 0 END) AS knife, COUNT(*) AS n
+     FROM incident_classifications WHERE definition_id = $1 AND definition_version = $2
+     GROUP BY sv_category, excluded_reason, in_definition`,
+    [definition.id, definition.version],
+  );
+  const byCategory: Record<string, number> = {};
+  const excluded: Record<string, number> = {};
+  let incidents = 0;
+  let inDefinition = 0;
+  let knifeEnabled = 0;
+  for (const r of rows) {
+    const n = Number(r.n);
+    incidents += n;
+    if (r.in_definition) {
+      inDefinition += n;
+      knifeEnabled += Number(r.knife);
+      if (r.sv_category) byCategory[r.sv_category] = (byCategory[r.sv_category] ?? 0) + n;
+    } else if (r.excluded_reason) {
+      excluded[r.excluded_reason] = (excluded[r.excluded_reason] ?? 0) + n;
+    }
+  }
+  return { definition: { id: definition.id, version: Number(definition.version) }, incidents, inDefinition, byCategory, knifeEnabled, excluded };
 }

@@ -4,8 +4,8 @@
  * spellings). The CSP name defaults to its code when the file has no name column.
  */
 import { parseCsv } from '../common/csv.js';
-import { COLUMNS, GSS_CODE, cleanCode, cleanText, findColumns } from './columns.js';
-import { emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
+import { COLUMNS, GSS_CODE, cleanText, findColumns } from './columns.js';
+import { eachCodedRow, emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
 
 export interface CspRow {
   ladCode: string;
@@ -25,18 +25,10 @@ export function parseCsp(file: string, text: string): ParsedRows<CspRow> {
   const name = (i: number) => table.header[i] ?? '';
   const parsed = emptyParsed<CspRow>();
   const first = new FirstPerKey(parsed);
-  table.rows.forEach((fields, i) => {
-    const line = table.lineOf(i);
-    parsed.rowsRead++;
-    const ladCode = cleanCode(fields[col.ladCode]);
-    if (!GSS_CODE.test(ladCode)) {
-      parsed.rejects.push({ line, column: name(col.ladCode), value: ladCode, reason: 'not a local authority district code (e.g. E07000129)' });
-      return;
-    }
+  eachCodedRow(table, parsed, col.ladCode, GSS_CODE, 'not a local authority district code (e.g. E07000129)', (fields, ladCode, line) => {
     const cspCode = cleanText(fields[col.cspCode]);
     if (cspCode === null) {
-      parsed.rejects.push({ line, column: name(col.cspCode), value: '', reason: 'the CSP code is empty' });
-      return;
+      return { line, column: name(col.cspCode), value: '', reason: 'the CSP code is empty' };
     }
     const cspName = (col.cspName >= 0 ? cleanText(fields[col.cspName]) : null) ?? cspCode;
     first.add(ladCode, JSON.stringify([cspCode, cspName]), { ladCode, cspCode, cspName }, line, name(col.ladCode));

@@ -4,7 +4,7 @@
  */
 import { parseCsv } from '../common/csv.js';
 import { COLUMNS, GSS_CODE, LSOA_CODE, cleanCode, cleanText, findColumns, parseCount } from './columns.js';
-import { emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
+import { eachCodedRow, emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
 
 export interface ImdRow {
   lsoaCode: string;
@@ -28,23 +28,14 @@ export function parseImd(file: string, text: string, area: ReadonlySet<string> |
   const name = (i: number) => table.header[i] ?? '';
   const parsed = emptyParsed<ImdRow>();
   const first = new FirstPerKey(parsed);
-  table.rows.forEach((fields, i) => {
-    const line = table.lineOf(i);
-    parsed.rowsRead++;
-    const lsoaCode = cleanCode(fields[col.lsoaCode]);
-    if (!LSOA_CODE.test(lsoaCode)) {
-      parsed.rejects.push({ line, column: name(col.lsoaCode), value: lsoaCode, reason: 'not a 2011 LSOA code (E01 or W01 and six digits)' });
-      return;
-    }
+  eachCodedRow(table, parsed, col.lsoaCode, LSOA_CODE, 'not a 2011 LSOA code (E01 or W01 and six digits)', (fields, lsoaCode, line) => {
     const rank = parseCount(fields[col.rank]);
     if (rank === null || rank < 1) {
-      parsed.rejects.push({ line, column: name(col.rank), value: fields[col.rank] ?? '', reason: 'the IMD rank is not a whole number of 1 or more' });
-      return;
+      return { line, column: name(col.rank), value: fields[col.rank] ?? '', reason: 'the IMD rank is not a whole number of 1 or more' };
     }
     const decile = parseCount(fields[col.decile]);
     if (decile === null || decile < 1 || decile > 10) {
-      parsed.rejects.push({ line, column: name(col.decile), value: fields[col.decile] ?? '', reason: 'the IMD decile is not a whole number from 1 to 10' });
-      return;
+      return { line, column: name(col.decile), value: fields[col.decile] ?? '', reason: 'the IMD decile is not a whole number from 1 to 10' };
     }
     if (area && !area.has(lsoaCode)) {
       parsed.outsideLookup++;

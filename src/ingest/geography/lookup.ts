@@ -5,7 +5,7 @@
  */
 import { parseCsv } from '../common/csv.js';
 import { COLUMNS, GSS_CODE, LSOA_CODE, MSOA_CODE, cleanCode, cleanText, findColumns } from './columns.js';
-import { emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
+import { eachCodedRow, emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
 
 export interface LookupRow {
   lsoaCode: string;
@@ -28,23 +28,14 @@ export function parseLookup(file: string, text: string): ParsedRows<LookupRow> {
   const name = (i: number) => table.header[i] ?? '';
   const parsed = emptyParsed<LookupRow>();
   const first = new FirstPerKey(parsed);
-  table.rows.forEach((fields, i) => {
-    const line = table.lineOf(i);
-    parsed.rowsRead++;
-    const lsoaCode = cleanCode(fields[col.lsoaCode]);
-    if (!LSOA_CODE.test(lsoaCode)) {
-      parsed.rejects.push({ line, column: name(col.lsoaCode), value: lsoaCode, reason: 'not a 2011 LSOA code (E01 or W01 and six digits)' });
-      return;
-    }
+  eachCodedRow(table, parsed, col.lsoaCode, LSOA_CODE, 'not a 2011 LSOA code (E01 or W01 and six digits)', (fields, lsoaCode, line) => {
     const ladCode = cleanCode(fields[col.ladCode]);
     if (!GSS_CODE.test(ladCode)) {
-      parsed.rejects.push({ line, column: name(col.ladCode), value: ladCode, reason: 'not a local authority district code (e.g. E06000016)' });
-      return;
+      return { line, column: name(col.ladCode), value: ladCode, reason: 'not a local authority district code (e.g. E06000016)' };
     }
     const msoaCode = col.msoaCode >= 0 ? cleanCode(fields[col.msoaCode]) || null : null;
     if (msoaCode !== null && !MSOA_CODE.test(msoaCode)) {
-      parsed.rejects.push({ line, column: name(col.msoaCode), value: msoaCode, reason: 'not a 2011 MSOA code (E02 and six digits)' });
-      return;
+      return { line, column: name(col.msoaCode), value: msoaCode, reason: 'not a 2011 MSOA code (E02 and six digits)' };
     }
     const row: LookupRow = {
       lsoaCode,

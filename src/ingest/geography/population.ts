@@ -14,7 +14,7 @@ import { basename } from 'node:path';
 import { FileRejectedError } from '../../core/errors.js';
 import { parseCsv } from '../common/csv.js';
 import { COLUMNS, GSS_CODE, LSOA_CODE, cleanCode, cleanText, findColumn, findColumns, midYearIn, missingColumns, parseCount } from './columns.js';
-import { emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
+import { eachCodedRow, emptyParsed, FirstPerKey, type ParsedRows } from './rows.js';
 
 export type PopulationKind = 'iod' | 'sape';
 
@@ -99,14 +99,7 @@ export function parsePopulation(file: string, text: string, area: ReadonlySet<st
   const name = (i: number) => header[i] ?? '';
   const parsed: ParsedPopulation = { ...emptyParsed<PopulationRow>(), kind, year, yearFrom, warnings };
   const first = new FirstPerKey(parsed);
-  table.rows.forEach((fields, i) => {
-    const line = table.lineOf(i);
-    parsed.rowsRead++;
-    const lsoaCode = cleanCode(fields[col.lsoaCode]);
-    if (!LSOA_CODE.test(lsoaCode)) {
-      parsed.rejects.push({ line, column: name(col.lsoaCode), value: lsoaCode, reason: 'not a 2011 LSOA code (E01 or W01 and six digits)' });
-      return;
-    }
+  eachCodedRow(table, parsed, col.lsoaCode, LSOA_CODE, 'not a 2011 LSOA code (E01 or W01 and six digits)', (fields, lsoaCode, line) => {
     let ages: number[] | null = null;
     if (kind === 'sape') {
       ages = [];

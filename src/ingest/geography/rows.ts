@@ -1,7 +1,9 @@
 /**
  * What every geography parser returns, and the in-file de-duplication they share.
  */
+import type { ParsedTable } from '../common/csv.js';
 import type { Reject } from '../common/types.js';
+import { cleanCode } from './columns.js';
 
 export interface ParsedRows<R> {
   rows: R[];
@@ -39,4 +41,30 @@ export class FirstPerKey<R> {
       this.parsed.rejects.push({ line, column, value: key, reason: `${key} appears again with different values (first on line ${earlier.line}); the first row was kept` });
     }
   }
+}
+
+/**
+ * Walks a table's rows keyed by a code column: counts each row, rejects rows whose code does not
+ * match `pattern` (naming the column and the expected form), and hands the rest to `each`, which may
+ * return a further Reject.
+ */
+export function eachCodedRow<R>(
+  table: ParsedTable,
+  parsed: ParsedRows<R>,
+  codeColumn: number,
+  pattern: RegExp,
+  expected: string,
+  each: (fields: string[], code: string, line: number) => Reject | void,
+): void {
+  table.rows.forEach((fields, i) => {
+    const line = table.lineOf(i);
+    parsed.rowsRead++;
+    const code = cleanCode(fields[codeColumn]);
+    if (!pattern.test(code)) {
+      parsed.rejects.push({ line, column: table.header[codeColumn] ?? '', value: code, reason: expected });
+      return;
+    }
+    const reject = each(fields, code, line);
+    if (reject) parsed.rejects.push(reject);
+  });
 }

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { createTestStore, ENGINES, type TestStore } from '../support/stores.js';
+import { testContext, testPseudonymiser } from '../support/context.js';
+import { definitionDirs, readDefinitionFiles, syncDefinitions } from '../../src/classify/definitions.js';
+import { ingestPoliceExtract } from '../../src/ingest/police/index.js';
+import { createApp } from '../../src/server/app.js';
+
+describe.each(ENGINES)('HTTP API on %s', (engine) => {
+  let t: TestStore;
+  const logged: string[] = [];
+  beforeAll(async () => {
+    t = await createTestStore(engine);
+    await syncDefinitions(t.store, readDefinitionFiles(definitionDirs({})));
+    await ingestPoliceExtract(testContext(t.store), [join(import.meta.dirname, '../fixtures/police/niche-style.csv')], {
+      pseudonymiser: testPseudonymiser(),
+      profile: join(import.meta.dirname, '../../profiles/example-niche.json'),
+    });
+  });
+  afterAll(async () => t.dispose());
+  const app = () => createApp({ store: t.store, demo: true, version: 'test', log: (m) => logged.push(m) });
+
+  it('answers /api/health', async () => {
+    const res = await app().request('/api/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', version: 'test', database: engine, demo: true });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('summarises sources, the definition and serious violence on /api/summary, with the demo banner', async () => {
+    const body = (await (await app().request('/api/summary')).json()) as Record<string, unknown>;
+    expect(body.banner).toMatch(/Demo data/);
+    expect(body.sources).toEqual([
+      expect.objectContaining({ source: 'police', agency: 'Example Constabulary', files: 1, records: 3, first: '2021-07-03 23:15:00', last: '2021-07-12 19:00:00' }),
+    ]);
+    expect(body.seriousViolence).toEqual({
+      definition: { id: 'vrn-2020', version: 1 },
+      incidents: 3,
+      inDefinition: 2,
+      byCategory: { violence_with_injury: 2 },
+      knifeEnabled: 1,
+      excluded: { domestic: 1 },
+    });
+  });
+
+  it('answers unknown paths with a JSON 404', async () => {
+    const res = await app().request('/api/nope');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'not found' });
+  });
+});

@@ -3,6 +3,7 @@ import { openStore, resolveStoreLocation } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import type { IngestContext } from '../ingest/common/types.js';
 import { syncDefinitions, readDefinitionFiles, definitionDirs } from '../classify/definitions.js';
+import { syncHocrCodes } from '../classify/reference.js';
 import { createPseudonymiser, DEFAULT_KEY_FILE, loadPseudonymKey, type Pseudonymiser } from '../ingest/common/pseudonymise.js';
 import { terminal, type Output } from './output.js';
 
@@ -14,6 +15,7 @@ export interface GlobalOptions {
 export async function openCliStore(options: GlobalOptions): Promise<Store> {
   const store = await openStore(resolveStoreLocation({ dbPath: options.db }));
   try {
+    await syncHocrCodes(store);
     await syncDefinitions(store, readDefinitionFiles(definitionDirs()));
   } catch (error) {
     await store.close();

@@ -167,3 +167,39 @@ describe.each(ENGINES)('police extract ingest on %s', (engine) => {
     expect(existsSync(`${file}.rejects.csv`)).toBe(false);
   });
 });
+
+describe.each(ENGINES)('LSOA by point in polygon on %s', (engine) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(engine);
+    await syncDefinitions(t.store, readDefinitionFiles(definitionDirs({})));
+  });
+  afterAll(async () => t.dispose());
+
+  it('gives incidents with coordinates but no LSOA the LSOA whose boundary contains them', async () => {
+    const { ingestGeography } = await import('../../src/ingest/geography/index.js');
+    await ingestGeography(testContext(t.store), { boundaries: [join(import.meta.dirname, '../fixtures/geography/lsoa-boundaries.geojson')] });
+    const dir = mkdtempSync(join(tmpdir(), 'svo-pip-'));
+    const file = join(dir, 'located.csv');
+    writeFileSync(
+      file,
+      [
+        'crime_ref,occurred_from,hocr_code,latitude,longitude,lsoa_code',
+        'P-1,2021-07-03T23:15,8N,52.632,-1.138,', // in Leicester 003A
+        'P-2,2021-07-03T23:15,8N,52.635,-1.125,', // in Blaby 001A
+        'P-3,2021-07-03T23:15,8N,52.700,-1.300,', // inside the UK but outside every loaded boundary
+        'P-4,2021-07-03T23:15,8N,52.632,-1.138,E01025600', // a given LSOA is kept as given
+      ].join('\n') + '\n',
+    );
+    const summary = await ingestPoliceExtract(testContext(t.store), [file], { pseudonymiser: testPseudonymiser(), agency: 'Located' });
+    expect(summary).toMatchObject({ accepted: 4, rejected: 0 });
+    const rows = await t.store.query(`SELECT source_record_id AS ref, lsoa_code, lsoa_method, easting FROM incidents ORDER BY ref`);
+    expect(rows.map((r) => [r.ref, r.lsoa_code, r.lsoa_method])).toEqual([
+      ['P-1', 'E01013600', 'point_in_polygon'],
+      ['P-2', 'E01025600', 'point_in_polygon'],
+      ['P-3', null, null],
+      ['P-4', 'E01025600', 'given'],
+    ]);
+    expect(Number(rows[0]!.easting)).toBeGreaterThan(450_000);
+  });
+});

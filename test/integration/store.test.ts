@@ -54,3 +54,21 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(await t.store.query(`SELECT count(*) AS n FROM tx_probe`)).toEqual([{ n: 0 }]);
   });
 });
+
+describe.each(ENGINES)('HOCR reference table on %s', (engine) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(engine);
+  });
+  afterAll(async () => t.dispose());
+
+  it('is filled from the shipped code table once, then left alone while unchanged', async () => {
+    const { syncHocrCodes } = await import('../../src/classify/reference.js');
+    const { HOCR_CODES } = await import('../../src/core/hocr/codes.js');
+    expect(await syncHocrCodes(t.store)).toBe(true);
+    expect(await syncHocrCodes(t.store)).toBe(false);
+    expect(await t.store.query(`SELECT COUNT(*) AS n FROM hocr_codes`)).toEqual([{ n: HOCR_CODES.length }]);
+    const [row] = await t.store.query(`SELECT ho_group, modern_equivalent FROM hocr_codes WHERE code = '8G'`);
+    expect(row).toEqual({ ho_group: 'Violence with injury', modern_equivalent: '8N' });
+  });
+});

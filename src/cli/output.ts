@@ -22,11 +22,11 @@ export const terminal: Output = {
   progress: () => {
     if (!process.stderr.isTTY) return { start() {}, update() {}, stop() {} };
     const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: '{label} [{bar}] {value}/{total} files | {duration}s', hideCursor: true, clearOnComplete: true },
+      { stream: process.stderr, format: '{label} [{bar}] {value}/{total} {unit} | {duration}s', hideCursor: true, clearOnComplete: true },
       cliProgress.Presets.shades_classic,
     );
     return {
-      start: (label, total) => bar.start(total, 0, { label }),
+      start: (label, total, unit = 'files') => bar.start(total, 0, { label, unit }),
       update: (done) => bar.update(done),
       stop: () => bar.stop(),
     };

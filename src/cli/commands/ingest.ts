@@ -23,7 +23,8 @@ function rate(text: string | undefined): number | undefined {
 /** Prints the summary for people (stderr) and, with --json, as the last line of stdout. */
 export function reportSummary(summary: IngestSummary, json: boolean | undefined): void {
   const s = summary;
-  const rows = s.accepted + s.updated + s.duplicates + s.rejected;
+  // Sources whose rows merge into records (police extracts) report rows read; others count records.
+  const rows = typeof s.details.rowsRead === 'number' ? s.details.rowsRead : s.accepted + s.updated + s.duplicates + s.rejected;
   terminal.note(
     `${s.files} file(s): ${s.accepted} accepted, ${s.rejected} rejected, ${s.duplicates} duplicates skipped, ${s.updated} updated` +
       (s.skippedFiles ? ` (${s.skippedFiles} identical file(s) skipped)` : '') +

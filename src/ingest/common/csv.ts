@@ -134,6 +134,14 @@ function robustParse(name: string, text: string, firstLine: number): ParsedTable
   return { header: [], rows, simpleLines: false, lineOf: (i) => starts[i]! };
 }
 
+/** Data rows in CSV text, counted by line breaks (header excluded; a field spanning lines over-counts). */
+export function countDataRows(text: string): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  if (text.length > 0 && !text.endsWith('\n')) lines++;
+  return Math.max(0, lines - 1);
+}
+
 /** Quotes a value for CSV output when needed (RFC 4180). `null` becomes an empty field. */
 export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';

@@ -26,7 +26,8 @@ export interface IngestSummary {
 
 /** Progress of a long ingest, shown as a bar on a TTY and silent elsewhere. */
 export interface Progress {
-  start(label: string, total: number): void;
+  /** `unit` names what is counted ('files', 'rows'). */
+  start(label: string, total: number, unit?: string): void;
   update(done: number): void;
   stop(): void;
 }

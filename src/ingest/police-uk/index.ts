@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { SvoError } from '../../core/errors.js';
 import type { Queryable } from '../../store/port.js';
 import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, writeRejects } from '../common/batches.js';
-import { csvLine, parseCsv } from '../common/csv.js';
+import { countDataRows, csvLine, parseCsv } from '../common/csv.js';
 import { expandPaths, readInputTexts } from '../common/files.js';
 import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
 import { POLICE_UK_FILE_NAME, POLICE_UK_TABLE_COLUMNS } from './columns.js';
@@ -96,7 +96,7 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
         if (await isAlreadyIngested(ctx.store, POLICE_UK_SOURCE, input.sha256)) {
           summary.skippedFiles++;
           summary.files++;
-          summary.duplicates += countDataLines(input.text);
+          summary.duplicates += countDataRows(input.text);
           ctx.log(`${input.name}: identical file already ingested, skipped`);
           continue;
         }
@@ -137,13 +137,6 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   summary.rowsPerSecond = Math.round((summary.accepted + summary.updated + summary.duplicates + summary.rejected) / Math.max(summary.seconds, 1e-9));
   if (failures.length > 0) throw new IngestFailedError(summary, failures);
   return summary;
-}
-
-function countDataLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  if (!text.endsWith('\n')) n++;
-  return Math.max(0, n - 1);
 }
 
 const MONTH_FIELD = /^\d{4}-\d{2}$/;

@@ -5,7 +5,7 @@ import { classifyIncidents } from '../../classify/apply.js';
 import { storedDefinitions } from '../../classify/definitions.js';
 import type { Queryable } from '../../store/port.js';
 import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, sqlTimestamp, writeRejects } from '../common/batches.js';
-import { csvField, parseCsvChunks, type ParsedTable } from '../common/csv.js';
+import { countDataRows, csvField, parseCsvChunks, type ParsedTable } from '../common/csv.js';
 import { decodeText, expandPaths, sha256 } from '../common/files.js';
 import type { Pseudonymiser } from '../common/pseudonymise.js';
 import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
@@ -44,9 +44,9 @@ export async function ingestPoliceExtract(ctx: IngestContext, paths: readonly st
   const failures: FileFailure[] = [];
   const unrecognised: Record<string, number> = {};
   const runRejects: { file: string; reject: Reject }[] = [];
+  let rowsRead = 0;
   const locator = await loadLsoaLocator(ctx.store);
-  ctx.progress.start('police extract', files.length);
-  for (const [index, path] of files.entries()) {
+  for (const path of files) {
     try {
       const part = await ingestOneFile(ctx, path, { ...options, agency, runRejects, profileData: profile, locate: locator ? (lon, lat) => locator.locate(lon, lat) : null });
       summary.files++;
@@ -55,18 +55,19 @@ export async function ingestPoliceExtract(ctx: IngestContext, paths: readonly st
       summary.duplicates += part.duplicates;
       summary.updated += part.updated;
       summary.skippedFiles += part.skipped ? 1 : 0;
+      rowsRead += part.rowsRead;
       summary.warnings.push(...part.warnings);
       for (const [code, n] of Object.entries(part.unrecognised)) unrecognised[code] = (unrecognised[code] ?? 0) + n;
     } catch (error) {
       if (!(error instanceof FileRejectedError)) throw error;
       failures.push({ file: path, message: error.message + (error.hint ? ` (${error.hint})` : '') });
     }
-    ctx.progress.update(index + 1);
   }
-  ctx.progress.stop();
   summary.seconds = (performance.now() - started) / 1000;
   summary.details.unrecognisedHocrCodes = unrecognised;
-  summary.rowsPerSecond = Math.round(((summary.details.rowsRead as number | undefined) ?? summary.accepted) / Math.max(summary.seconds, 1e-9));
+  // Extract rows, not incidents: rows sharing a crime_ref become one incident.
+  summary.details.rowsRead = rowsRead;
+  summary.rowsPerSecond = Math.round(rowsRead / Math.max(summary.seconds, 1e-9));
   if (Object.keys(unrecognised).length > 0) {
     summary.warnings.push(
       `unrecognised HOCR codes (accepted, counted in no definition): ${Object.entries(unrecognised)
@@ -116,7 +117,7 @@ async function readTable(path: string): Promise<ExtractTable> {
   }
   const text = decodeText(path, bytes);
   const { header, chunks } = parseCsvChunks(path, text);
-  return { header, chunks, rowCount: () => Math.max(0, text.split('\n').filter((l) => l.trim() !== '').length - 1), sha: sha256(bytes), excel: false };
+  return { header, chunks, rowCount: () => countDataRows(text), sha: sha256(bytes), excel: false };
 }
 
 async function ingestOneFile(ctx: IngestContext, path: string, options: FileOptions): Promise<FileResult> {
@@ -155,7 +156,16 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
     latest,
     excelDates: table.excel,
   });
-  for (const chunk of table.chunks) transformer.addChunk(chunk);
+  // Progress in rows: one large extract is the common case, and a per-file bar would sit at 0/1.
+  ctx.progress.start(basename(path), table.rowCount(), 'rows');
+  try {
+    for (const chunk of table.chunks) {
+      transformer.addChunk(chunk);
+      ctx.progress.update(transformer.rowsSeen);
+    }
+  } finally {
+    ctx.progress.stop();
+  }
   const result = transformer.finish();
   if (result.rowsRead === 0) throw new FileRejectedError(path, 'has a header but no data rows');
   const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;

@@ -116,6 +116,10 @@ export class PoliceTransformer {
     }
   }
 
+  get rowsSeen(): number {
+    return this.rowsRead;
+  }
+
   finish(): TransformResult {
     return {
       incidents: [...this.byRef.values()],

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { IngestSummary } from '../../ingest/common/types.js';
-import { ingestPoliceUk, IngestFailedError } from '../../ingest/police-uk/index.js';
+import { ingestPoliceUk } from '../../ingest/police-uk/index.js';
+import { IngestFailedError } from '../../ingest/common/failures.js';
 import { ingestPoliceExtract } from '../../ingest/police/index.js';
 import { ingestGeography } from '../../ingest/geography/index.js';
 import { cliPseudonymiser, ingestContext, withStore, type GlobalOptions } from '../context.js';

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { createHash } from 'node:crypto';
-import { SvoError } from '../../core/errors.js';
+import { FileRejectedError, SvoError } from '../../core/errors.js';
+import { IngestFailedError, type FileFailure } from '../common/failures.js';
 import type { Queryable } from '../../store/port.js';
 import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, writeRejects } from '../common/batches.js';
 import { countDataRows, csvLine, parseCsv } from '../common/csv.js';
@@ -8,7 +9,6 @@ import { expandPaths, readInputTexts } from '../common/files.js';
 import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
 import { POLICE_UK_FILE_NAME, POLICE_UK_TABLE_COLUMNS } from './columns.js';
 import { headerProblem, validatePoliceUkRow } from './validate.js';
-import { FileRejectedError } from '../../core/errors.js';
 
 export const POLICE_UK_SOURCE = 'police-uk';
 
@@ -39,20 +39,6 @@ interface PreparedFile {
 /** Crime IDs per month already prepared in the current commit group. */
 type GroupKeys = Map<string, Set<string>>;
 
-/** One failure that stopped a file; the run goes on with the other files and exits non-zero. */
-export interface FileFailure {
-  file: string;
-  message: string;
-}
-
-export class IngestFailedError extends SvoError {
-  constructor(
-    readonly summary: IngestSummary,
-    readonly failures: FileFailure[],
-  ) {
-    super(`${failures.length} file(s) were not ingested:\n${failures.map((f) => `  ${f.message}`).join('\n')}`, 3);
-  }
-}
 
 function wantedName(name: string): boolean {
   return POLICE_UK_FILE_NAME.test(name) || /\.zip$/i.test(name);
@@ -321,3 +307,5 @@ async function mergeIntoStored(tx: Queryable, files: PreparedFile[]): Promise<(C
     await tx.run(`DROP TABLE IF EXISTS police_uk_matched`);
   }
 }
+
+export { IngestFailedError } from '../common/failures.js';

@@ -11,7 +11,7 @@ import type { Pseudonymiser } from '../common/pseudonymise.js';
 import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
 import { readXlsx } from '../common/xlsx.js';
 import { loadLsoaLocator } from '../geography/locator-store.js';
-import { IngestFailedError, type FileFailure } from '../police-uk/index.js';
+import { IngestFailedError, type FileFailure } from '../common/failures.js';
 import { INCIDENT_TABLE_COLUMNS, PEOPLE_TABLE_COLUMNS, POLICE_COLUMNS, REQUIRED_POLICE_COLUMNS } from './columns.js';
 import { loadPoliceProfile, mapHeader, type PoliceProfile } from './profile.js';
 import { PoliceTransformer, type IncidentDraft } from './transform.js';

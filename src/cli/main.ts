@@ -5,6 +5,7 @@ import { terminal } from './output.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerDefinitions } from './commands/definitions.js';
 import { registerExport } from './commands/export.js';
+import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
 import { registerInit } from './commands/init.js';
 import { SVO_VERSION } from './version.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerInit(program, global);
   registerIngest(program, global);
   registerDefinitions(program, global);
+  registerQuery(program, global);
   registerExport(program, global);
   registerServe(program, global);
   return program;

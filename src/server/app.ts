@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import { SvoError } from '../core/errors.js';
 import type { Store } from '../store/port.js';
 import { storeSummary } from './summary.js';
+import { openApiDocument } from './openapi.js';
+import { runQuery } from '../query/run.js';
 
 export interface AppOptions {
   store: Store;
@@ -40,6 +42,18 @@ export function createApp(options: AppOptions): Hono {
       ...summary,
     });
   });
+
+  app.post('/api/query', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ error: 'the request body must be a JSON query specification' }, 400);
+    }
+    return c.json(await runQuery(options.store, body));
+  });
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(options.version)));
 
   app.get('/', (c) => c.redirect('/api/summary'));
 

@@ -49,3 +49,47 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     expect(await res.json()).toEqual({ error: 'not found' });
   });
 });
+
+describe.each(ENGINES)('POST /api/query on %s', (engine) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(engine);
+    await syncDefinitions(t.store, readDefinitionFiles(definitionDirs({})));
+    await ingestPoliceExtract(testContext(t.store), [join(import.meta.dirname, '../fixtures/police/niche-style.csv')], {
+      pseudonymiser: testPseudonymiser(),
+      profile: join(import.meta.dirname, '../../profiles/example-niche.json'),
+    });
+  });
+  afterAll(async () => t.dispose());
+  const app = () => createApp({ store: t.store, demo: false, version: 'test', log: () => {} });
+  const post = (body: unknown) =>
+    app().request('/api/query', { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+  it('answers the same result shape as the CLI, stamped with the definition', async () => {
+    const res = await post({ measure: 'incidents', by: ['month'], allCrime: true, from: '2021-06', to: '2021-07' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { definition: unknown; columns: unknown; rows: unknown; caveats: unknown };
+    expect(body.columns).toEqual([
+      { name: 'month', type: expect.any(String) },
+      { name: 'count', type: expect.any(String) },
+    ]);
+    expect(body.rows).toEqual([
+      { month: '2021-06', count: 0 },
+      { month: '2021-07', count: 3 },
+    ]);
+  });
+
+  it('answers 400 with a plain message for an invalid specification, and for a body that is not JSON', async () => {
+    const bad = await post({ measure: 'incidents', source: 'police-uk', by: ['hour'] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/police-uk/);
+    const notJson = await post('{nope');
+    expect(notJson.status).toBe(400);
+  });
+
+  it('documents every endpoint in /api/openapi.json, with the query schema', async () => {
+    const doc = (await (await app().request('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/health', '/api/openapi.json', '/api/query', '/api/summary']);
+    expect(JSON.stringify(doc.paths['/api/query'])).toContain('"measure"');
+  });
+});

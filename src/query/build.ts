@@ -1,0 +1,403 @@
+/**
+ * Query spec → parameterised SQL. Every dimension is one SQL expression (the group key) written in the
+ * subset both engines accept, plus how a `where` value is parsed into that key and how a key is shown.
+ * Time keys are integers (month 202107, quarter 20213, financial year 2021) so they sort in time order
+ * and can be generated in TypeScript to fill gaps with zeros.
+ */
+import { UsageError } from '../core/errors.js';
+import { parsePeriod } from '../core/period.js';
+import { AGE_BANDS, type Dimension, type QuerySpec } from '../core/query/spec.js';
+import type { Dialect, SqlValue } from '../store/port.js';
+
+export type ColumnType = 'string' | 'integer' | 'number' | 'boolean';
+export type Cell = string | number | boolean | null;
+
+/** Where a dimension's value comes from. */
+type Needs = 'classification' | 'geography' | 'person' | null;
+
+export interface DimensionSql {
+  /** The group key, a SQL expression over the aliases `t` (incidents or police_uk_crimes), `c`, `g`. */
+  expr: string;
+  /** Type of the key in SQL, used to cast filter parameters. */
+  cast: 'TEXT' | 'INTEGER' | 'BOOLEAN' | 'DATE';
+  /** Type of the value shown to users. */
+  type: ColumnType;
+  needs: Needs;
+  /** A `where` value → key (null = missing). Throws UsageError on nonsense. */
+  parse(text: string): SqlValue;
+  /** Key as returned by the database → value shown to users. */
+  show(key: Cell): Cell;
+  /** For calendar periods: a date 'YYYY-MM-DD' → its key, so the TS side can generate every period. */
+  keyOfDate?(date: string): Cell;
+  /** For dimensions with a small fixed domain: every key, so gaps show as zeros. */
+  domain?: readonly Cell[];
+}
+
+const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+const pad2 = (n: number) => String(n).padStart(2, '0');
+const bad = (dimension: string, text: string, hint: string) => new UsageError(`'${text}' is not a valid ${dimension}`, hint);
+
+function dateParts(date: string): { y: number; m: number; d: number } {
+  return { y: Number(date.slice(0, 4)), m: Number(date.slice(5, 7)), d: Number(date.slice(8, 10)) };
+}
+
+/** Monday of the ISO week holding `date`, as 'YYYY-MM-DD'. */
+export function weekStart(date: string): string {
+  const { y, m, d } = dateParts(date);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  const dow = (t.getUTCDay() + 6) % 7; // Monday = 0
+  t.setUTCDate(t.getUTCDate() - dow);
+  return t.toISOString().slice(0, 10);
+}
+
+const str = (v: Cell): Cell => (v === null ? null : String(v));
+const int = (v: Cell): Cell => (v === null ? null : Number(v));
+const boolShow = (v: Cell): Cell => (v === null ? null : v === true || v === 'true' || v === 1);
+
+function parseText(text: string): SqlValue {
+  return text.trim() === '' ? null : text.trim();
+}
+
+function parseBool(dimension: string) {
+  return (text: string): SqlValue => {
+    const t = text.trim().toLowerCase();
+    if (t === '' || t === 'unknown' || t === 'null') return null;
+    if (['true', 'yes', 'y', '1'].includes(t)) return true;
+    if (['false', 'no', 'n', '0'].includes(t)) return false;
+    throw bad(dimension, text, 'use true or false (empty for unknown)');
+  };
+}
+
+function parseIntIn(dimension: string, min: number, max: number) {
+  return (text: string): SqlValue => {
+    const t = text.trim();
+    if (t === '') return null;
+    const n = Number(t);
+    if (!/^\d+$/.test(t) || n < min || n > max) throw bad(dimension, text, `use a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** Key of a period given as text, checked to be exactly one period of the dimension's kind. */
+function parsePeriodKey(dimension: string, pattern: RegExp, keyOfDate: (d: string) => Cell, example: string) {
+  return (text: string): SqlValue => {
+    const t = text.trim().toUpperCase();
+    if (!pattern.test(t)) throw bad(dimension, text, `e.g. ${example}`);
+    const range = parsePeriod(t);
+    return keyOfDate(range.from) as SqlValue;
+  };
+}
+
+const monthKey = (date: string) => {
+  const { y, m } = dateParts(date);
+  return y * 100 + m;
+};
+const quarterKey = (date: string) => {
+  const { y, m } = dateParts(date);
+  return y * 10 + Math.floor((m + 2) / 3);
+};
+const yearKey = (date: string) => dateParts(date).y;
+const fyKey = (date: string) => {
+  const { y, m } = dateParts(date);
+  return m < 4 ? y - 1 : y;
+};
+
+const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+
+/** Age band index (into AGE_BANDS) of the person alias `ip`. */
+const AGE_BAND_SQL = `CASE WHEN ip.age IS NULL THEN 8 WHEN ip.age < 10 THEN 0 WHEN ip.age < 15 THEN 1 WHEN ip.age < 20 THEN 2
+  WHEN ip.age < 25 THEN 3 WHEN ip.age < 35 THEN 4 WHEN ip.age < 50 THEN 5 WHEN ip.age < 65 THEN 6 ELSE 7 END`;
+
+const ageBand = (dimension: string): DimensionSql => ({
+  expr: AGE_BAND_SQL,
+  cast: 'INTEGER',
+  type: 'string',
+  needs: 'person',
+  parse: (text) => {
+    const t = text.trim().toLowerCase();
+    const i = (AGE_BANDS as readonly string[]).indexOf(t === '' ? 'unknown' : t);
+    if (i < 0) throw bad(dimension, text, `use one of ${AGE_BANDS.join(', ')}`);
+    return i;
+  },
+  show: (k) => (k === null ? null : (AGE_BANDS[Number(k)] ?? null)),
+  domain: AGE_BANDS.map((_, i) => i),
+});
+
+const sex = (dimension: string): DimensionSql => ({
+  expr: `COALESCE(ip.sex, 'unknown')`,
+  cast: 'TEXT',
+  type: 'string',
+  needs: 'person',
+  parse: (text) => {
+    const t = text.trim().toLowerCase();
+    const aliases: Record<string, string> = { m: 'male', f: 'female', '': 'unknown', u: 'unknown' };
+    const v = aliases[t] ?? t;
+    if (!(SEXES as readonly string[]).includes(v)) throw bad(dimension, text, `use one of ${SEXES.join(', ')}`);
+    return v;
+  },
+  show: str,
+  domain: SEXES,
+});
+
+/** The dimension table for a source. `time` is the SQL date/timestamp of the record. */
+function dimensionTable(dialect: Dialect, time: string, lsoa: string): Partial<Record<Dimension, DimensionSql>> {
+  const year = `CAST(EXTRACT(YEAR FROM ${time}) AS INTEGER)`;
+  const month = `CAST(EXTRACT(MONTH FROM ${time}) AS INTEGER)`;
+  const text = (expr: string, needs: Needs): DimensionSql => ({ expr, cast: 'TEXT', type: 'string', needs, parse: parseText, show: str });
+  const bool = (name: string, expr: string): DimensionSql => ({ expr, cast: 'BOOLEAN', type: 'boolean', needs: 'classification', parse: parseBool(name), show: boolShow });
+  return {
+    month: {
+      expr: `(${year} * 100 + ${month})`,
+      cast: 'INTEGER',
+      type: 'string',
+      needs: null,
+      parse: parsePeriodKey('month', /^\d{4}-\d{2}$/, monthKey, '2021-07'),
+      show: (k) => (k === null ? null : `${Math.floor(Number(k) / 100)}-${pad2(Number(k) % 100)}`),
+      keyOfDate: monthKey,
+    },
+    week: {
+      expr: `CAST(date_trunc('week', ${time}) AS DATE)`,
+      cast: 'DATE',
+      type: 'string',
+      needs: null,
+      parse: (t) => {
+        const v = t.trim();
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || parsePeriod(v).from !== v || weekStart(v) !== v) {
+          throw bad('week', t, 'give the Monday the week starts on, e.g. 2021-07-05');
+        }
+        return v;
+      },
+      show: str,
+      keyOfDate: weekStart,
+    },
+    quarter: {
+      expr: `(${year} * 10 + CAST(FLOOR((${month} + 2) / 3) AS INTEGER))`,
+      cast: 'INTEGER',
+      type: 'string',
+      needs: null,
+      parse: parsePeriodKey('quarter', /^\d{4}-?Q[1-4]$/, quarterKey, '2021Q3'),
+      show: (k) => (k === null ? null : `${Math.floor(Number(k) / 10)}Q${Number(k) % 10}`),
+      keyOfDate: quarterKey,
+    },
+    year: {
+      expr: year,
+      cast: 'INTEGER',
+      type: 'integer',
+      needs: null,
+      parse: parsePeriodKey('year', /^\d{4}$/, yearKey, '2021'),
+      show: int,
+      keyOfDate: yearKey,
+    },
+    financial_year: {
+      expr: `(${year} - CASE WHEN ${month} < 4 THEN 1 ELSE 0 END)`,
+      cast: 'INTEGER',
+      type: 'string',
+      needs: null,
+      parse: parsePeriodKey('financial_year', /^FY\d{4}\/?\d{2}$/, fyKey, 'FY2021/22'),
+      show: (k) => (k === null ? null : `FY${Number(k)}/${pad2((Number(k) + 1) % 100)}`),
+      keyOfDate: fyKey,
+    },
+    day_of_week: {
+      expr: `CAST(${dialect.isoDayOfWeek(time)} AS INTEGER)`,
+      cast: 'INTEGER',
+      type: 'string',
+      needs: null,
+      parse: (t) => {
+        const v = t.trim().toLowerCase();
+        if (/^[1-7]$/.test(v)) return Number(v);
+        const i = v.length >= 3 ? DAY_NAMES.findIndex((d) => d.toLowerCase().startsWith(v)) : -1;
+        if (i < 0) throw bad('day_of_week', t, 'use Monday … Sunday, Mon … Sun, or 1 (Monday) … 7 (Sunday)');
+        return i + 1;
+      },
+      show: (k) => (k === null ? null : (DAY_NAMES[Number(k) - 1] ?? String(k))),
+      domain: [1, 2, 3, 4, 5, 6, 7],
+    },
+    hour: {
+      expr: `CAST(${dialect.hourOf(time)} AS INTEGER)`,
+      cast: 'INTEGER',
+      type: 'integer',
+      needs: null,
+      parse: parseIntIn('hour', 0, 23),
+      show: int,
+      domain: Array.from({ length: 24 }, (_, h) => h),
+    },
+    crime_type: text('t.crime_type', null),
+    hocr_code: text('t.hocr_code', null),
+    location_type: text('t.location_type', null),
+    sv_category: text('c.sv_category', 'classification'),
+    in_definition: bool('in_definition', 'c.in_definition'),
+    public_place: bool('public_place', 'c.public_place'),
+    knife_enabled: bool('knife_enabled', 'c.knife_enabled'),
+    domestic: bool('domestic', 'c.domestic'),
+    lsoa: text(lsoa, 'geography'),
+    msoa: text('g.msoa_code', 'geography'),
+    lad: text('g.lad_code', 'geography'),
+    csp: text('g.csp_code', 'geography'),
+    victim_age_band: ageBand('victim_age_band'),
+    victim_sex: sex('victim_sex'),
+    offender_age_band: ageBand('offender_age_band'),
+    offender_sex: sex('offender_sex'),
+    imd_decile: { expr: 'g.imd_decile', cast: 'INTEGER', type: 'integer', needs: 'geography', parse: parseIntIn('imd_decile', 1, 10), show: int },
+  };
+}
+
+export interface SourceSql {
+  table: string;
+  /** SQL date or timestamp of each record. */
+  time: string;
+  /** The record's own LSOA column. */
+  lsoaColumn: string;
+}
+
+export const SOURCE_SQL: Record<QuerySpec['source'], SourceSql> = {
+  police: { table: 'incidents', time: 't.occurred_from', lsoaColumn: 't.lsoa_code' },
+  'police-uk': { table: 'police_uk_crimes', time: 't.month', lsoaColumn: 't.lsoa_code' },
+};
+
+export interface BuildOptions {
+  dialect: Dialect;
+  /** The definition version to classify by (police only); null when no classification is joined. */
+  definition: { id: string; version: number } | null;
+  /**
+   * Whether any geography is loaded. If not, `lsoa` shows the LSOA code as recorded; if it is, an LSOA
+   * outside the loaded geography shows as empty (and is still counted).
+   */
+  geographyLoaded: boolean;
+}
+
+export interface BuiltQuery {
+  sql: string;
+  params: SqlValue[];
+  /** Group key aliases in breakdown order: k0, k1, … */
+  keys: string[];
+  dimensions: DimensionSql[];
+}
+
+/** Whether the spec needs incident classifications joined (police only). */
+export function needsClassification(spec: QuerySpec, dialect: Dialect): boolean {
+  if (spec.source !== 'police') return false;
+  if (!spec.allCrime) return true;
+  const table = dimensionsFor(spec, dialect, true);
+  return [...spec.by, ...(Object.keys(spec.where) as Dimension[])].some((d) => table.get(d)?.needs === 'classification');
+}
+
+function dimensionsFor(spec: QuerySpec, dialect: Dialect, geographyLoaded: boolean): Map<Dimension, DimensionSql> {
+  const src = SOURCE_SQL[spec.source];
+  const table = dimensionTable(dialect, src.time, geographyLoaded ? 'g.lsoa_code' : src.lsoaColumn);
+  return new Map(Object.entries(table) as [Dimension, DimensionSql][]);
+}
+
+export function dimensionSql(spec: QuerySpec, dimension: Dimension, options: BuildOptions): DimensionSql {
+  const d = dimensionsFor(spec, options.dialect, options.geographyLoaded).get(dimension);
+  if (!d) throw new UsageError(`unknown dimension '${dimension}'`);
+  return d;
+}
+
+/** The date range a spec asks for, as inclusive 'YYYY-MM-DD' bounds (either may be open). */
+export function requestedRange(spec: QuerySpec): { from: string | null; to: string | null } {
+  return { from: spec.from ? parsePeriod(spec.from).from : null, to: spec.to ? parsePeriod(spec.to).to : null };
+}
+
+function nextDay(date: string): string {
+  const { y, m, d } = dateParts(date);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** FROM … WHERE … shared by the count query and the data-range query. */
+function fromWhere(spec: QuerySpec, options: BuildOptions, params: SqlValue[]): string {
+  const src = SOURCE_SQL[spec.source];
+  const p = (v: SqlValue) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const used = [...spec.by, ...(Object.keys(spec.where) as Dimension[])].map((d) => dimensionSql(spec, d, options));
+  let sql = `FROM ${src.table} t`;
+  if (options.definition) {
+    sql += ` LEFT JOIN incident_classifications c ON c.incident_id = t.id AND c.definition_id = ${p(options.definition.id)} AND c.definition_version = ${p(options.definition.version)}`;
+  } else if (used.some((d) => d.needs === 'classification')) {
+    throw new UsageError('this breakdown needs a definition to classify incidents');
+  }
+  if (spec.measure === 'victims' || spec.measure === 'offenders') {
+    // One row per person per incident: someone involved in two incidents counts twice.
+    sql += ` JOIN incident_people ip ON ip.incident_id = t.id AND ip.role = ${p(spec.measure === 'victims' ? 'victim' : 'suspect')}`;
+  }
+  if (used.some((d) => d.needs === 'geography' && d.expr.startsWith('g.'))) sql += ` LEFT JOIN geo_lsoa g ON g.lsoa_code = ${src.lsoaColumn}`;
+  const conditions: string[] = [];
+  if (spec.source === 'police') {
+    conditions.push(`t.source = ${p('police')}`);
+    if (!spec.allCrime) conditions.push('c.in_definition = TRUE');
+  }
+  const range = requestedRange(spec);
+  if (spec.source === 'police') {
+    if (range.from) conditions.push(`t.occurred_from >= CAST(${p(`${range.from} 00:00:00`)} AS TIMESTAMP)`);
+    if (range.to) conditions.push(`t.occurred_from < CAST(${p(`${nextDay(range.to)} 00:00:00`)} AS TIMESTAMP)`);
+  } else {
+    if (range.from) conditions.push(`t.month >= CAST(${p(range.from)} AS DATE)`);
+    if (range.to) conditions.push(`t.month <= CAST(${p(range.to)} AS DATE)`);
+  }
+  for (const [name, texts] of Object.entries(spec.where) as [Dimension, string[]][]) {
+    const d = dimensionSql(spec, name, options);
+    const keys = texts.map((t) => d.parse(t));
+    const given = [...new Set(keys.filter((k) => k !== null))];
+    const parts = given.length ? [`${d.expr} IN (${given.map((k) => `CAST(${p(k)} AS ${d.cast})`).join(', ')})`] : [];
+    if (keys.includes(null)) parts.push(`${d.expr} IS NULL`);
+    conditions.push(parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`);
+  }
+  return `${sql}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+}
+
+/** The grouped count query: one row per combination of breakdown keys that has records. */
+export function buildCountQuery(spec: QuerySpec, options: BuildOptions): BuiltQuery {
+  const params: SqlValue[] = [];
+  const dimensions = spec.by.map((d) => dimensionSql(spec, d, options));
+  const keys = dimensions.map((_, i) => `k${i}`);
+  const select = [...dimensions.map((d, i) => `${d.expr} AS ${keys[i]}`), 'COUNT(*) AS n'].join(', ');
+  const body = fromWhere(spec, options, params);
+  const group = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+  return { sql: `SELECT ${select} ${body}${group}`, params, keys, dimensions };
+}
+
+/** First and last record date ('YYYY-MM-DD') matching the spec, for filling periods when --from/--to are open. */
+export function buildRangeQuery(spec: QuerySpec, options: BuildOptions): { sql: string; params: SqlValue[] } {
+  const params: SqlValue[] = [];
+  const time = SOURCE_SQL[spec.source].time;
+  const body = fromWhere(spec, options, params);
+  return { sql: `SELECT CAST(MIN(${time}) AS DATE) AS first_day, CAST(MAX(${time}) AS DATE) AS last_day ${body}`, params };
+}
+
+/** Indexes (into `spec.by`) of the area breakdowns, whose population is the denominator of a rate. */
+export function areaBreakdowns(spec: QuerySpec, options: BuildOptions): number[] {
+  return spec.by.map((d, i) => (dimensionSql(spec, d, options).needs === 'geography' ? i : -1)).filter((i) => i >= 0);
+}
+
+/**
+ * Population by the area breakdowns (one row when there are none), over the LSOAs the area filters
+ * allow. Keys k0… follow the order of `areaBreakdowns`.
+ */
+export function buildPopulationQuery(spec: QuerySpec, options: BuildOptions): { sql: string; params: SqlValue[]; keys: string[] } {
+  const params: SqlValue[] = [];
+  const areas = areaBreakdowns(spec, options).map((i) => dimensionSql(spec, spec.by[i]!, options));
+  const keys = areas.map((_, i) => `k${i}`);
+  const conditions: string[] = [];
+  for (const [name, texts] of Object.entries(spec.where) as [Dimension, string[]][]) {
+    const d = dimensionSql(spec, name, options);
+    if (d.needs !== 'geography') continue;
+    const given = [...new Set(texts.map((t) => d.parse(t)).filter((k) => k !== null))];
+    if (!given.length) {
+      conditions.push('FALSE'); // only "missing area" wanted: no population
+      continue;
+    }
+    conditions.push(
+      `${d.expr} IN (${given
+        .map((k) => {
+          params.push(k);
+          return `CAST($${params.length} AS ${d.cast})`;
+        })
+        .join(', ')})`,
+    );
+  }
+  const select = [...areas.map((d, i) => `${d.expr} AS ${keys[i]}`), 'SUM(g.population) AS population', 'MAX(g.population_year) AS population_year'].join(', ');
+  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const group = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+  return { sql: `SELECT ${select} FROM geo_lsoa g${where}${group}`, params, keys };
+}

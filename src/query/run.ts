@@ -1,0 +1,199 @@
+/**
+ * Runs a query spec against the store: resolves the definition, counts by the breakdowns in SQL, then
+ * fills gaps with zeros (every period in the range, every hour, weekday, age band and sex; other
+ * breakdowns as they occur in the data), sorts by the breakdowns (missing values last) and, for rates,
+ * divides by the population of the areas (geo_lsoa) with 95% limits.
+ */
+import { resolveDefinition } from '../classify/definitions.js';
+import { parseQuerySpec, type QuerySpec } from '../core/query/spec.js';
+import { rateWithInterval } from '../core/query/stats.js';
+import { UsageError } from '../core/errors.js';
+import type { Queryable, Store } from '../store/port.js';
+import { areaBreakdowns, buildCountQuery, buildPopulationQuery, buildRangeQuery, needsClassification, requestedRange, type BuildOptions, type Cell, type ColumnType, type DimensionSql } from './build.js';
+
+export interface QueryColumn {
+  name: string;
+  type: ColumnType;
+}
+
+export interface QueryResult {
+  spec: QuerySpec;
+  definition: { id: string; version: number } | null;
+  columns: QueryColumn[];
+  rows: Record<string, Cell>[];
+  caveats: string[];
+}
+
+export const POLICE_UK_CAVEAT =
+  'data.police.uk street-level data: month only, snapped locations, categories not the serious-violence definition — an area-level proxy';
+
+/** Most periods a time breakdown may fill, so an open-ended daily range cannot explode. */
+const MAX_PERIODS = 10_000;
+
+/** Validates `input` (see `parseQuerySpec`) and runs it. */
+export async function runQuery(store: Pick<Store, 'dialect'> & Queryable, input: unknown): Promise<QueryResult> {
+  const spec = parseQuerySpec(input);
+  const caveats: string[] = [];
+  if (spec.source === 'police-uk') caveats.push(POLICE_UK_CAVEAT);
+
+  let definition: { id: string; version: number } | null = null;
+  if (needsClassification(spec, store.dialect)) {
+    const { stored } = await resolveDefinition(store, spec.definition);
+    definition = { id: stored.id, version: stored.version };
+  }
+  const usesLsoa = spec.by.includes('lsoa') || 'lsoa' in spec.where;
+  let geographyLoaded = true;
+  if (usesLsoa || spec.measure === 'rate') {
+    geographyLoaded = (await store.query(`SELECT 1 AS found FROM geo_lsoa LIMIT 1`)).length > 0;
+    if (!geographyLoaded && spec.measure === 'rate') {
+      throw new UsageError('a rate needs population: no geography is loaded', 'load it with svo ingest geography');
+    }
+    if (!geographyLoaded) caveats.push('no geography is loaded: LSOA codes are shown as recorded, not checked against a lookup');
+  }
+  if ([...spec.by, ...Object.keys(spec.where)].some((d) => ['lsoa', 'msoa', 'lad', 'csp', 'imd_decile'].includes(d)) && geographyLoaded) {
+    caveats.push('records whose LSOA is missing or outside the loaded geography are counted with an empty area');
+  }
+  const options: BuildOptions = { dialect: store.dialect, definition, geographyLoaded };
+
+  const built = buildCountQuery(spec, options);
+  const raw = await store.query(built.sql, built.params);
+  const counts = new Map<string, { keys: Cell[]; n: number }>();
+  for (const r of raw) {
+    const keys = built.keys.map((k) => normaliseKey(r[k] ?? null));
+    counts.set(JSON.stringify(keys), { keys, n: Number(r.n) });
+  }
+
+  // Zero-filling: every period of the range for time breakdowns, the full domain of weekday/hour, and
+  // the combinations of the other breakdowns that occur in the data.
+  const fillIndexes = built.dimensions.map((d, i) => (d.keyOfDate || d.domain ? i : -1)).filter((i) => i >= 0);
+  if (fillIndexes.length) {
+    const domains = new Map<number, Cell[]>();
+    const needsRange = built.dimensions.some((d) => d.keyOfDate);
+    let range: { from: string; to: string } | null = null;
+    if (needsRange) {
+      const asked = requestedRange(spec);
+      let { from, to } = asked;
+      if (!from || !to) {
+        const q = buildRangeQuery(spec, options);
+        const [row] = await store.query(q.sql, q.params);
+        from ??= row?.first_day != null ? String(row.first_day).slice(0, 10) : null;
+        to ??= row?.last_day != null ? String(row.last_day).slice(0, 10) : null;
+      }
+      if (from && to && from <= to) range = { from, to };
+    }
+    for (const i of fillIndexes) {
+      const d = built.dimensions[i]!;
+      let domain: Cell[] = d.domain ? [...d.domain] : range ? periodKeys(d, range.from, range.to) : [];
+      const name = spec.by[i]!;
+      const wanted = spec.where[name];
+      if (wanted) {
+        const allowed = new Set(wanted.map((w) => normaliseKey(d.parse(w) as Cell)));
+        domain = domain.filter((k) => allowed.has(k));
+      }
+      domains.set(i, domain);
+    }
+    const others = built.dimensions.map((_, i) => i).filter((i) => !fillIndexes.includes(i));
+    const otherCombos = new Map<string, Cell[]>();
+    for (const { keys } of counts.values()) {
+      const combo = others.map((i) => keys[i] ?? null);
+      otherCombos.set(JSON.stringify(combo), combo);
+    }
+    if (others.length === 0) otherCombos.set('[]', []);
+    for (const combo of otherCombos.values()) {
+      let partials: Cell[][] = [new Array<Cell>(built.dimensions.length).fill(null)];
+      others.forEach((i, j) => partials.forEach((p) => (p[i] = combo[j] ?? null)));
+      for (const i of fillIndexes) {
+        const next: Cell[][] = [];
+        for (const p of partials) for (const k of domains.get(i) ?? []) next.push(p.map((v, j) => (j === i ? k : v)));
+        partials = next;
+      }
+      for (const keys of partials) {
+        const id = JSON.stringify(keys);
+        if (!counts.has(id)) counts.set(id, { keys, n: 0 });
+      }
+    }
+  }
+  if (built.dimensions.length === 0 && counts.size === 0) counts.set('[]', { keys: [], n: 0 });
+
+  const sorted = [...counts.values()].sort((a, b) => compareKeys(a.keys, b.keys));
+  const rows = sorted.map(({ keys, n }) => {
+    const row: Record<string, Cell> = {};
+    spec.by.forEach((name, i) => (row[name] = built.dimensions[i]!.show(keys[i] ?? null)));
+    row.count = n;
+    return row;
+  });
+  const columns: QueryColumn[] = [...spec.by.map((name, i) => ({ name, type: built.dimensions[i]!.type })), { name: 'count', type: 'integer' as const }];
+  if (spec.measure === 'rate') {
+    const areas = areaBreakdowns(spec, options);
+    const pq = buildPopulationQuery(spec, options);
+    const populations = new Map<string, number | null>();
+    let year: number | null = null;
+    for (const r of await store.query(pq.sql, pq.params)) {
+      populations.set(JSON.stringify(pq.keys.map((k) => normaliseKey(r[k] ?? null))), r.population === null ? null : Number(r.population));
+      if (r.population_year !== null && r.population_year !== undefined) year = Math.max(year ?? 0, Number(r.population_year));
+    }
+    sorted.forEach(({ keys }, j) => {
+      const row = rows[j]!;
+      const areaKeys = areas.map((i) => keys[i] ?? null);
+      const population = areaKeys.includes(null) ? null : (populations.get(JSON.stringify(areaKeys)) ?? null);
+      const r = rateWithInterval(Number(row.count), population, spec.per);
+      row.population = population;
+      row.rate = r.rate;
+      row.rate_lower = r.lower;
+      row.rate_upper = r.upper;
+    });
+    columns.push(
+      { name: 'population', type: 'integer' },
+      { name: 'rate', type: 'number' },
+      { name: 'rate_lower', type: 'number' },
+      { name: 'rate_upper', type: 'number' },
+    );
+    caveats.push(
+      `rate per ${spec.per.toLocaleString('en-GB')} population${year ? ` (mid-${year} estimates)` : ''}, with 95% confidence limits (Byar for counts ≥ 10, exact Poisson below); ` +
+        'records without an LSOA in the loaded geography have no population and no rate',
+    );
+  }
+  return { spec, definition, columns, rows, caveats };
+}
+
+/** Keys from both engines in one shape (integers may arrive as bigint from a driver). */
+function normaliseKey(v: unknown): Cell {
+  if (typeof v === 'bigint') return Number(v);
+  return v as Cell;
+}
+
+/** Every key of a calendar dimension between two dates, in order. */
+function periodKeys(d: DimensionSql, from: string, to: string): Cell[] {
+  const keys: Cell[] = [];
+  const seen = new Set<Cell>();
+  const day = new Date(`${from}T00:00:00Z`);
+  const end = new Date(`${to}T00:00:00Z`);
+  for (; day <= end; day.setUTCDate(day.getUTCDate() + 1)) {
+    const k = d.keyOfDate!(day.toISOString().slice(0, 10));
+    if (!seen.has(k)) {
+      seen.add(k);
+      keys.push(k);
+      if (keys.length > MAX_PERIODS) break;
+    }
+  }
+  return keys;
+}
+
+function compareCell(a: Cell, b: Cell): number {
+  if (a === b) return 0;
+  if (a === null) return 1; // missing values last
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a ? 1 : -1; // false before true
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function compareKeys(a: readonly Cell[], b: readonly Cell[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const c = compareCell(a[i] ?? null, b[i] ?? null);
+    if (c !== 0) return c;
+  }
+  return 0;
+}

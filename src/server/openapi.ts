@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { querySpecSchema } from '../core/query/spec.js';
+
+/**
+ * The OpenAPI document for every endpoint, built from the same zod schema the API validates with, so
+ * the documentation cannot drift from what the server accepts.
+ */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const spec = z.toJSONSchema(querySpecSchema, { io: 'input', unrepresentable: 'any' });
+  const error = { type: 'object', properties: { error: { type: 'string' }, hint: { type: ['string', 'null'] } }, required: ['error'] };
+  const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Serious Violence Observatory API', version },
+    paths: {
+      '/api/health': {
+        get: { summary: 'Liveness and database check', responses: { '200': { description: 'status, version, database engine, demo flag' } } },
+      },
+      '/api/summary': {
+        get: {
+          summary: 'What the store holds: sources with data currency, definitions, geography, serious-violence headline',
+          responses: { '200': { description: 'store summary' } },
+        },
+      },
+      '/api/query': {
+        post: {
+          summary: 'Run a query specification (the same one the CLI `svo query` uses)',
+          requestBody: { required: true, content: { 'application/json': { schema: spec } } },
+          responses: {
+            '200': {
+              description: 'spec, definition {id, version}, columns [{name, type}], rows (objects keyed by column), caveats',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      spec: { type: 'object' },
+                      definition: { type: ['object', 'null'], properties: { id: { type: 'string' }, version: { type: 'integer' } } },
+                      columns: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, type: { type: 'string' } } } },
+                      rows: { type: 'array', items: { type: 'object' } },
+                      caveats: { type: 'array', items: { type: 'string' } },
+                    },
+                    required: ['spec', 'definition', 'columns', 'rows', 'caveats'],
+                  },
+                },
+              },
+            },
+            '400': errorResponse('the specification is invalid; the message says which field and why'),
+          },
+        },
+      },
+      '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+    },
+  };
+}

@@ -1,21 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createTestStore, ENGINES, type TestStore } from '../support/stores.js';
+import { createTestStore, ENGINES, type Engine, type TestStore } from '../support/stores.js';
 import { testContext, testPseudonymiser } from '../support/context.js';
 import { definitionDirs, readDefinitionFiles, syncDefinitions } from '../../src/classify/definitions.js';
 import { ingestPoliceExtract } from '../../src/ingest/police/index.js';
 import { createApp } from '../../src/server/app.js';
 
+/** A fresh store holding the three incidents of the Niche-style fixture. */
+async function storeWithNicheExtract(engine: Engine): Promise<TestStore> {
+  const t = await createTestStore(engine);
+  await syncDefinitions(t.store, readDefinitionFiles(definitionDirs({})));
+  await ingestPoliceExtract(testContext(t.store), [join(import.meta.dirname, '../fixtures/police/niche-style.csv')], {
+    pseudonymiser: testPseudonymiser(),
+    profile: join(import.meta.dirname, '../../profiles/example-niche.json'),
+  });
+  return t;
+}
+
 describe.each(ENGINES)('HTTP API on %s', (engine) => {
   let t: TestStore;
   const logged: string[] = [];
   beforeAll(async () => {
-    t = await createTestStore(engine);
-    await syncDefinitions(t.store, readDefinitionFiles(definitionDirs({})));
-    await ingestPoliceExtract(testContext(t.store), [join(import.meta.dirname, '../fixtures/police/niche-style.csv')], {
-      pseudonymiser: testPseudonymiser(),
-      profile: join(import.meta.dirname, '../../profiles/example-niche.json'),
-    });
+    t = await storeWithNicheExtract(engine);
   });
   afterAll(async () => t.dispose());
   const app = () => createApp({ store: t.store, demo: true, version: 'test', log: (m) => logged.push(m) });
@@ -53,12 +59,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
 describe.each(ENGINES)('POST /api/query on %s', (engine) => {
   let t: TestStore;
   beforeAll(async () => {
-    t = await createTestStore(engine);
-    await syncDefinitions(t.store, readDefinitionFiles(definitionDirs({})));
-    await ingestPoliceExtract(testContext(t.store), [join(import.meta.dirname, '../fixtures/police/niche-style.csv')], {
-      pseudonymiser: testPseudonymiser(),
-      profile: join(import.meta.dirname, '../../profiles/example-niche.json'),
-    });
+    t = await storeWithNicheExtract(engine);
   });
   afterAll(async () => t.dispose());
   const app = () => createApp({ store: t.store, demo: false, version: 'test', log: () => {} });

@@ -65,31 +65,8 @@ export const PERSON_DIMENSIONS: Partial<Record<Dimension, Measure>> = {
 
 /** Which dimensions each source can supply, in the order they are listed to users. */
 export const SOURCE_DIMENSIONS: Record<Source, readonly Dimension[]> = {
-  police: [
-    'month',
-    'week',
-    'quarter',
-    'year',
-    'financial_year',
-    'day_of_week',
-    'hour',
-    'hocr_code',
-    'sv_category',
-    'in_definition',
-    'public_place',
-    'knife_enabled',
-    'domestic',
-    'location_type',
-    'lsoa',
-    'msoa',
-    'lad',
-    'csp',
-    'imd_decile',
-    'victim_age_band',
-    'victim_sex',
-    'offender_age_band',
-    'offender_sex',
-  ],
+  // Record-level police data supply everything except data.police.uk's own category field.
+  police: DIMENSIONS.filter((d) => d !== 'crime_type'),
   'police-uk': ['month', 'quarter', 'year', 'financial_year', 'crime_type', 'lsoa', 'msoa', 'lad', 'csp', 'imd_decile'],
 };
 

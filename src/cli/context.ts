@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { openStore, resolveStoreLocation } from '../store/open.js';
 import type { Store } from '../store/port.js';
@@ -37,9 +38,12 @@ export function ingestContext(store: Store, out: Output = terminal): IngestConte
 }
 
 /** The pseudonymisation key from SVO_PSEUDONYM_KEY or the key file (created on first use). */
-export function cliPseudonymiser(): Pseudonymiser {
+export function cliPseudonymiser(out: Output = terminal): Pseudonymiser {
   const keyFile = process.env.SVO_PSEUDONYM_KEY_FILE ?? DEFAULT_KEY_FILE;
-  return createPseudonymiser(loadPseudonymKey(process.env, keyFile, true));
+  const existed = Boolean(process.env.SVO_PSEUDONYM_KEY) || existsSync(keyFile);
+  const pseudonymiser = createPseudonymiser(loadPseudonymKey(process.env, keyFile, true));
+  if (!existed) out.note(`created pseudonymisation key ${keyFile} (mode 0600): back it up with the database; without it new records no longer link to stored ones`);
+  return pseudonymiser;
 }
 
 export async function withStore<T>(options: GlobalOptions, fn: (store: Store) => Promise<T>): Promise<T> {

@@ -38,7 +38,8 @@ type Cell = string | number | boolean | null | undefined;
 export function formatRows(rows: readonly Record<string, Cell>[], columns: readonly string[], format: Format): string {
   if (format === 'json') return JSON.stringify(rows, null, 2);
   if (format === 'csv') return [csvLine(columns), ...rows.map((r) => csvLine(columns.map((c) => r[c])))].join('').replace(/\n$/, '');
-  const text = (v: Cell) => (v === null || v === undefined ? '' : String(v));
+  // Tables are for reading: fractions to 2 decimals (CSV and JSON keep full precision).
+  const text = (v: Cell) => (v === null || v === undefined ? '' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v));
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line([...columns]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => text(r[c]))))].join('\n');

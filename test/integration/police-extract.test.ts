@@ -203,3 +203,32 @@ describe.each(ENGINES)('LSOA by point in polygon on %s', (engine) => {
     expect(Number(rows[0]!.easting)).toBeGreaterThan(450_000);
   });
 });
+
+describe.each(ENGINES)('the Athena-style example profile on %s', (engine) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(engine);
+    await syncDefinitions(t.store, readDefinitionFiles(definitionDirs({})));
+  });
+  afterAll(async () => t.dispose());
+
+  it('maps force offence codes to HOCR codes and reads WGS84 coordinates with the LSOA given', async () => {
+    const summary = await ingestPoliceExtract(testContext(t.store), [join(FIXTURES, 'athena-style.csv')], {
+      pseudonymiser: testPseudonymiser(),
+      profile: join(import.meta.dirname, '../../profiles/example-athena.json'),
+    });
+    expect(summary).toMatchObject({ accepted: 3, rejected: 0 });
+    const rows = await t.store.query(
+      `SELECT i.source_record_id AS ref, i.agency, i.hocr_code, i.lsoa_method, c.in_definition, c.knife_enabled, c.excluded_reason
+       FROM incidents i JOIN incident_classifications c ON c.incident_id = i.id AND c.definition_id = 'vrn-2020' ORDER BY ref`,
+    );
+    expect(rows).toEqual([
+      { ref: 'AT-0001', agency: 'Example Police', hocr_code: '8N', lsoa_method: 'given', in_definition: true, knife_enabled: true, excluded_reason: null },
+      { ref: 'AT-0002', agency: 'Example Police', hocr_code: '34B', lsoa_method: 'given', in_definition: true, knife_enabled: false, excluded_reason: null },
+      { ref: 'AT-0003', agency: 'Example Police', hocr_code: '5D', lsoa_method: 'given', in_definition: false, knife_enabled: true, excluded_reason: 'domestic' },
+    ]);
+    const [located] = await t.store.query(`SELECT easting, northing FROM incidents WHERE source_record_id = 'AT-0001'`);
+    expect(Number(located!.easting)).toBeCloseTo(458_770, -2);
+    expect(Number(located!.northing)).toBeCloseTo(304_658, -2);
+  });
+});

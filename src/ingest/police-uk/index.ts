@@ -36,9 +36,6 @@ interface PreparedFile {
   months: Map<string, Set<string>>;
 }
 
-/** Crime IDs per month already prepared in the current commit group. */
-type GroupKeys = Map<string, Set<string>>;
-
 
 function wantedName(name: string): boolean {
   return POLICE_UK_FILE_NAME.test(name) || /\.zip$/i.test(name);
@@ -61,9 +58,7 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
 
   let group: PreparedFile[] = [];
   let groupRows = 0;
-  const groupKeys: GroupKeys = new Map();
   const flush = async () => {
-    groupKeys.clear();
     if (group.length === 0) return;
     const part = await commitGroup(ctx, group);
     summary.accepted += part.accepted;
@@ -88,7 +83,7 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
         }
         const rejects: Reject[] = [];
         const batchId = await nextBatchId(ctx.store);
-        const prepared = prepare(input.name, input.sha256, input.text, batchId, rejects, groupKeys);
+        const prepared = prepare(input.name, input.sha256, input.text, batchId, rejects);
         const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
         for (const reject of rejects) {
           allRejects.push({ file: input.name, reject });
@@ -100,7 +95,8 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
         summary.rejected += rejects.length;
         summary.files++;
         // A second file for a month already in this group must see the first one stored, so that
-        // rows repeated between them are matched rather than loaded twice.
+        // rows repeated between them are matched rather than loaded twice. (So a group never holds
+        // two files of one month, and a Crime ID can only repeat within its own file.)
         const overlaps = group.some((g) => [...prepared.months.keys()].some((m) => g.months.has(m)));
         if (overlaps || groupRows + prepared.rowsRead > commitRows) await flush();
         group.push(prepared);
@@ -133,7 +129,7 @@ const MONTH_FIELD = /^\d{4}-\d{2}$/;
  * a file with a field spanning lines is parsed as a whole by the robust CSV parser instead.
  * Throws FileRejectedError for file-level problems.
  */
-function prepare(name: string, sha: string, text: string, batchId: number, rejects: Reject[], groupKeys: GroupKeys): PreparedFile {
+function prepare(name: string, sha: string, text: string, batchId: number, rejects: Reject[]): PreparedFile {
   const firstBreak = text.indexOf('\n');
   const headerLine = (firstBreak < 0 ? text : text.slice(0, firstBreak)).replace(/\r$/, '');
   const header = parseCsv(name, headerLine + '\n').header;
@@ -153,7 +149,6 @@ function prepare(name: string, sha: string, text: string, batchId: number, rejec
   };
   let currentMonth = '';
   let monthIds = new Set<string>();
-  let groupIds: Set<string> | undefined;
   const asbOrdinals = new Map<string, number>();
   const accept = (fields: string[], line: number, rawLine: string | null) => {
     file.rowsRead++;
@@ -168,7 +163,6 @@ function prepare(name: string, sha: string, text: string, batchId: number, rejec
       currentMonth = month;
       monthIds = file.months.get(month) ?? new Set();
       file.months.set(month, monthIds);
-      groupIds = groupKeys.get(month);
     }
     let asbKey = '';
     if (crimeId === '') {
@@ -178,7 +172,7 @@ function prepare(name: string, sha: string, text: string, batchId: number, rejec
       asbOrdinals.set(hash, ordinal);
       asbKey = `${hash}:${ordinal}`;
     } else {
-      if (monthIds.has(crimeId) || groupIds?.has(crimeId)) {
+      if (monthIds.has(crimeId)) {
         file.duplicates++;
         return;
       }
@@ -211,11 +205,6 @@ function prepare(name: string, sha: string, text: string, batchId: number, rejec
   if (file.rowsRead === 0) throw new FileRejectedError(name, 'has a header but no data rows');
   file.rejected = rejects.length;
   file.agency = (body.split(',', 3)[2] ?? '').trim() || 'data.police.uk';
-  for (const [month, ids] of file.months) {
-    const known = groupKeys.get(month);
-    if (known) for (const id of ids) known.add(id);
-    else groupKeys.set(month, ids);
-  }
   return file;
 }
 

@@ -6,6 +6,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerDefinitions } from './commands/definitions.js';
 import { registerExport } from './commands/export.js';
 import { registerQuery } from './commands/query.js';
+import { registerSpc } from './commands/spc.js';
 import { registerServe } from './commands/serve.js';
 import { registerInit } from './commands/init.js';
 import { SVO_VERSION } from './version.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerIngest(program, global);
   registerDefinitions(program, global);
   registerQuery(program, global);
+  registerSpc(program, global);
   registerExport(program, global);
   registerServe(program, global);
   return program;

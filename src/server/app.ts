@@ -1,10 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { SvoError } from '../core/errors.js';
 import type { Store } from '../store/port.js';
 import { storeSummary } from './summary.js';
 import { openApiDocument } from './openapi.js';
 import { runQuery } from '../query/run.js';
+import { runSpc } from '../analysis/spc.js';
 
 export interface AppOptions {
   store: Store;
@@ -43,15 +44,15 @@ export function createApp(options: AppOptions): Hono {
     });
   });
 
-  app.post('/api/query', async (c) => {
-    let body: unknown;
+  const jsonBody = async (c: Context): Promise<unknown> => {
     try {
-      body = await c.req.json();
+      return await c.req.json();
     } catch {
-      return c.json({ error: 'the request body must be a JSON query specification' }, 400);
+      throw new HTTPException(400, { message: 'the request body must be a JSON query specification' });
     }
-    return c.json(await runQuery(options.store, body));
-  });
+  };
+  app.post('/api/query', async (c) => c.json(await runQuery(options.store, await jsonBody(c))));
+  app.post('/api/spc', async (c) => c.json(await runSpc(options.store, await jsonBody(c))));
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(options.version)));
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { querySpecSchema } from '../core/query/spec.js';
+import { spcOptionsSchema } from '../analysis/spc.js';
 
 /**
  * The OpenAPI document for every endpoint, built from the same zod schema the API validates with, so
@@ -46,6 +47,19 @@ export function openApiDocument(version: string): Record<string, unknown> {
               },
             },
             '400': errorResponse('the specification is invalid; the message says which field and why'),
+          },
+        },
+      },
+      '/api/spc': {
+        post: {
+          summary: 'NHS Making Data Count XmR chart of the monthly series of a query (`svo spc`)',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { allOf: [spec, z.toJSONSchema(spcOptionsSchema, { io: 'input', unrepresentable: 'any' })] } } },
+          },
+          responses: {
+            '200': { description: 'spec, definition, options, columns, rows {period, value, mean, lower, upper, signal, rule}, assurance, caveats' },
+            '400': errorResponse('the specification or the SPC options are invalid'),
           },
         },
       },

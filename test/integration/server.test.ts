@@ -90,7 +90,7 @@ describe.each(ENGINES)('POST /api/query on %s', (engine) => {
 
   it('documents every endpoint in /api/openapi.json, with the query schema', async () => {
     const doc = (await (await app().request('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/health', '/api/openapi.json', '/api/query', '/api/summary']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/health', '/api/openapi.json', '/api/query', '/api/spc', '/api/summary']);
     expect(JSON.stringify(doc.paths['/api/query'])).toContain('"measure"');
   });
 });

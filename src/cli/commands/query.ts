@@ -4,7 +4,7 @@ import { runQuery } from '../../query/run.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { formatRows, terminal, type Format } from '../output.js';
 
-interface QueryOptions {
+export interface QueryOptions {
   measure?: string;
   per?: string;
   source?: string;
@@ -45,10 +45,9 @@ export function querySpecFromOptions(opts: QueryOptions): Record<string, unknown
   return spec;
 }
 
-export function registerQuery(program: Command, global: () => GlobalOptions): void {
-  program
-    .command('query')
-    .description('count incidents, victims or offenders, or rates, by up to three breakdowns, with filters (the same query spec as POST /api/query)')
+/** The flags of the query specification, shared by `svo query` and the analyses built on it. */
+export function addQueryOptions(command: Command, breakdowns = true): Command {
+  command
     .option('--measure <measure>', 'incidents (default), victims, offenders (one per person per incident) or rate (incidents per population)')
     .option('--per <n>', 'rate per 1000 (default) or 100000 population')
     .option('--source <source>', 'police (record-level, default) or police-uk (data.police.uk street-level)')
@@ -56,21 +55,33 @@ export function registerQuery(program: Command, global: () => GlobalOptions): vo
     .option('--all-crime', 'count every incident, ignoring the definition')
     .option('--from <period>', 'first period included (YYYY, YYYY-MM, YYYY-MM-DD, YYYYQn, FYyyyy/yy)')
     .option('--to <period>', 'last period included')
-    .option('--where <key=value[,value]>', 'filter on a dimension; repeatable; empty value = missing', collect, [])
-    .option('--by <dimensions>', 'breakdowns, comma-separated, at most three (e.g. month,crime_type)')
-    .option('--format <format>', 'csv, json or table', 'csv')
-    .action(async (opts: QueryOptions) => {
-      if (!['csv', 'json', 'table'].includes(opts.format)) throw new UsageError(`--format must be csv, json or table, got '${opts.format}'`);
-      const input = querySpecFromOptions(opts);
-      await withStore(global(), async (store) => {
-        const result = await runQuery(store, input);
-        if (opts.format === 'json') {
-          terminal.data(JSON.stringify(result, null, 2));
-        } else {
-          terminal.data(formatRows(result.rows, result.columns.map((c) => c.name), opts.format as Format));
-          if (result.definition) terminal.note(`definition: ${result.definition.id} v${result.definition.version}`);
-          for (const caveat of result.caveats) terminal.note(`note: ${caveat}`);
-        }
-      });
+    .option('--where <key=value[,value]>', 'filter on a dimension; repeatable; empty value = missing', collect, []);
+  if (breakdowns) command.option('--by <dimensions>', 'breakdowns, comma-separated, at most three (e.g. month,crime_type)');
+  return command.option('--format <format>', 'csv, json or table', 'csv');
+}
+
+export function checkFormat(format: string): Format {
+  if (!['csv', 'json', 'table'].includes(format)) throw new UsageError(`--format must be csv, json or table, got '${format}'`);
+  return format as Format;
+}
+
+export function registerQuery(program: Command, global: () => GlobalOptions): void {
+  addQueryOptions(
+    program
+      .command('query')
+      .description('count incidents, victims or offenders, or rates, by up to three breakdowns, with filters (the same query spec as POST /api/query)'),
+  ).action(async (opts: QueryOptions) => {
+    const format = checkFormat(opts.format);
+    const input = querySpecFromOptions(opts);
+    await withStore(global(), async (store) => {
+      const result = await runQuery(store, input);
+      if (format === 'json') {
+        terminal.data(JSON.stringify(result, null, 2));
+      } else {
+        terminal.data(formatRows(result.rows, result.columns.map((c) => c.name), format));
+        if (result.definition) terminal.note(`definition: ${result.definition.id} v${result.definition.version}`);
+        for (const caveat of result.caveats) terminal.note(`note: ${caveat}`);
+      }
     });
+  });
 }

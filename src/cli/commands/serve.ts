@@ -62,7 +62,7 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
     c
       .option('--seed <n>', 'random seed (same seed, same data)', '2020')
       .option('--years <n>', 'years of incidents', '3')
-      .option('--scale <x>', 'volume multiplier (1 ≈ an area the size of LLR)', '1');
+      .option('--scale <x>', 'volume multiplier (1 = 10,000 incidents a year in an area of about 250,000 people)', '1');
 
   demoOptions(program.command('demo').description('generate the synthetic demo area and police records and ingest them')).action(
     async (opts: DemoOptions) => {

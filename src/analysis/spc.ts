@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { UsageError } from '../core/errors.js';
+import { xmrChart, type Assurance, type SpcRule, type SpcSignal } from '../core/stats/spc.js';
+import { runQuery, type QueryResult } from '../query/run.js';
+import type { Queryable, Store } from '../store/port.js';
+
+/** SPC options on top of a query specification (one schema for the CLI and POST /api/spc). */
+export const spcOptionsSchema = z
+  .object({
+    /** Months ('YYYY-MM') at which the process is rebased: a new mean and limits from there on. */
+    rebase: z.array(z.string().regex(/^\d{4}-\d{2}$/, 'rebase months are written YYYY-MM')).default([]),
+    screening: z.boolean().default(true),
+    improvement: z.enum(['increase', 'decrease']).default('decrease'),
+    target: z.number().finite().optional(),
+  })
+  .strict();
+
+export type SpcRow = {
+  period: string;
+  value: number;
+  mean: number;
+  lower: number;
+  upper: number;
+  signal: SpcSignal;
+  rule: SpcRule | null;
+};
+
+export interface SpcResult {
+  spec: QueryResult['spec'];
+  definition: QueryResult['definition'];
+  options: z.output<typeof spcOptionsSchema>;
+  columns: { name: string; type: string }[];
+  rows: SpcRow[];
+  assurance: Assurance | null;
+  caveats: string[];
+}
+
+export const SPC_COLUMNS = ['period', 'value', 'mean', 'lower', 'upper', 'signal', 'rule'] as const;
+const SPC_KEYS = new Set(['rebase', 'screening', 'improvement', 'target']);
+
+/**
+ * The monthly series of a query, as an XmR chart. `input` is a query specification plus the SPC
+ * options; the series is the query broken down by month (zero-filled), so a month with no incidents
+ * is a 0 on the chart, not a gap.
+ */
+export async function runSpc(store: Pick<Store, 'dialect'> & Queryable, input: unknown): Promise<SpcResult> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError('the SPC request must be an object');
+  const spcPart: Record<string, unknown> = {};
+  const queryPart: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) (SPC_KEYS.has(key) ? spcPart : queryPart)[key] = value;
+  const parsed = spcOptionsSchema.safeParse(spcPart);
+  if (!parsed.success) throw new UsageError(`invalid SPC options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const by = queryPart.by;
+  if (by !== undefined && !(Array.isArray(by) && by.length === 1 && by[0] === 'month') && !(Array.isArray(by) && by.length === 0) && by !== 'month') {
+    throw new UsageError('SPC charts the monthly series: leave out `by` (it is month)', 'use filters (where) to chart a subset');
+  }
+  const result = await runQuery(store, { ...queryPart, by: ['month'] });
+  const valueColumn = result.columns.some((c) => c.name === 'rate') ? 'rate' : 'count';
+  const months = result.rows.map((r) => String(r.month));
+  const values = result.rows.map((r) => Number(r[valueColumn] ?? 0));
+  const rebaseAt = parsed.data.rebase.map((m) => {
+    const index = months.indexOf(m);
+    if (index < 0) throw new UsageError(`rebase month ${m} is not in the series (${months[0] ?? '—'} to ${months.at(-1) ?? '—'})`);
+    return index;
+  });
+  if (values.length < 2) throw new UsageError('an SPC chart needs at least two months of data', 'widen --from/--to');
+  const chart = xmrChart(values, { ...parsed.data, rebaseAt });
+  const caveats = [...result.caveats];
+  if (values.length < 12) caveats.push(`only ${values.length} months: Making Data Count advises at least 12 (ideally 20) points before trusting the limits`);
+  return {
+    spec: result.spec,
+    definition: result.definition,
+    options: parsed.data,
+    columns: SPC_COLUMNS.map((name) => ({ name, type: name === 'period' || name === 'signal' || name === 'rule' ? 'string' : 'number' })),
+    rows: chart.points.map((p) => ({ period: months[p.index]!, value: p.value, mean: p.mean, lower: p.lower, upper: p.upper, signal: p.signal, rule: p.rule })),
+    assurance: chart.assurance,
+    caveats,
+  };
+}

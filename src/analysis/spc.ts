@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import { xmrChart, type Assurance, type SpcRule, type SpcSignal } from '../core/stats/spc.js';
+import { xmrChart, type Assurance, type SpcPoint } from '../core/stats/spc.js';
 import { runQuery, type QueryResult } from '../query/run.js';
 import type { Queryable, Store } from '../store/port.js';
 
@@ -15,15 +15,8 @@ export const spcOptionsSchema = z
   })
   .strict();
 
-export type SpcRow = {
-  period: string;
-  value: number;
-  mean: number;
-  lower: number;
-  upper: number;
-  signal: SpcSignal;
-  rule: SpcRule | null;
-};
+/** A chart point labelled with its month instead of its index. */
+export type SpcRow = Omit<SpcPoint, 'index'> & { period: string };
 
 export interface SpcResult {
   spec: QueryResult['spec'];
@@ -50,8 +43,9 @@ export async function runSpc(store: Pick<Store, 'dialect'> & Queryable, input: u
   for (const [key, value] of Object.entries(input)) (SPC_KEYS.has(key) ? spcPart : queryPart)[key] = value;
   const parsed = spcOptionsSchema.safeParse(spcPart);
   if (!parsed.success) throw new UsageError(`invalid SPC options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const by = queryPart.by;
-  if (by !== undefined && !(Array.isArray(by) && by.length === 1 && by[0] === 'month') && !(Array.isArray(by) && by.length === 0) && by !== 'month') {
+  const by = queryPart.by ?? [];
+  const breakdowns: unknown[] = typeof by === 'string' ? by.split(',').map((b) => b.trim()) : Array.isArray(by) ? by : [by];
+  if (breakdowns.some((b) => b !== 'month')) {
     throw new UsageError('SPC charts the monthly series: leave out `by` (it is month)', 'use filters (where) to chart a subset');
   }
   const result = await runQuery(store, { ...queryPart, by: ['month'] });
@@ -72,7 +66,7 @@ export async function runSpc(store: Pick<Store, 'dialect'> & Queryable, input: u
     definition: result.definition,
     options: parsed.data,
     columns: SPC_COLUMNS.map((name) => ({ name, type: name === 'period' || name === 'signal' || name === 'rule' ? 'string' : 'number' })),
-    rows: chart.points.map((p) => ({ period: months[p.index]!, value: p.value, mean: p.mean, lower: p.lower, upper: p.upper, signal: p.signal, rule: p.rule })),
+    rows: chart.points.map(({ index, ...point }) => ({ period: months[index]!, ...point })),
     assurance: chart.assurance,
     caveats,
   };

@@ -1,17 +1,21 @@
 /**
- * `npm run bench`: the ingest figures the issues ask for. Benchmarks, not tests: they print numbers and
+ * `npm run bench`: the ingest and query figures the issues ask for. Benchmarks, not tests: they print numbers and
  * never fail on speed. Each ingest runs the real CLI (`node dist/cli/main.js`) in a child process, so
  * the figures include start-up, pseudonymisation, classification and the commit; peak RSS comes from
  * GNU time.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { generateArea } from '../src/synth/area.js';
-import { generatePoliceCsv, scaleForRows } from '../src/synth/police.js';
+import { generatePoliceCsv, INCIDENTS_PER_YEAR_AT_SCALE_1, scaleForRows } from '../src/synth/police.js';
+import { cspCsv, imdCsv, lookupCsv, populationCsv } from '../src/synth/files.js';
+import { benchQueries } from './query.js';
+import { benchSpatial } from './spatial.js';
+import { benchNearRepeat } from './near-repeat.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -41,7 +45,7 @@ function runCli(args: string[], env: Record<string, string>): CliRun {
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-async function withPgSchema<T>(fn: (env: Record<string, string>) => T): Promise<T | string> {
+async function withPgSchema<T>(fn: (env: Record<string, string>) => T | Promise<T>): Promise<T | string> {
   const schema = `svo_bench_${process.pid}`;
   const client = new pg.Client({ connectionString: PG_URL });
   try {
@@ -50,7 +54,7 @@ async function withPgSchema<T>(fn: (env: Record<string, string>) => T): Promise<
     return 'skipped: PostgreSQL not reachable';
   }
   try {
-    return fn({ DATABASE_URL: PG_URL, SVO_PG_SCHEMA: schema });
+    return await fn({ DATABASE_URL: PG_URL, SVO_PG_SCHEMA: schema });
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await client.end();
@@ -108,12 +112,55 @@ async function extractBench(): Promise<void> {
   const pgResult = await withPgSchema((env) => runCli(['ingest', 'police', file, '--agency', 'Bench Police'], env));
   if (typeof pgResult === 'string') console.log(`PostgreSQL: ${pgResult}`);
   else console.log(`PostgreSQL: ${pgResult.seconds.toFixed(2)} s CLI end to end (ingest ${Number(pgResult.summary.seconds).toFixed(2)} s), peak RSS ${fmt(pgResult.maxRssMb)} MB`);
+  rmSync(file, { force: true });
+  rmSync(join(work, 'extract.duckdb'), { force: true });
+}
+
+/** Query latency over about 1,000,000 synthetic incidents (3 years) with the area's geography loaded. */
+async function queryBench(): Promise<void> {
+  const incidentsWanted = Number(process.env.SVO_BENCH_INCIDENTS ?? 1_000_000);
+  const years = 3;
+  const area = generateArea(11);
+  const file = join(work, 'incidents.csv');
+  const out = createWriteStream(file);
+  for (const chunk of generatePoliceCsv(area, { seed: 11, years, scale: incidentsWanted / (INCIDENTS_PER_YEAR_AT_SCALE_1 * years) })) {
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+  // The area's geography first, so incidents are placed in LSOAs and area queries have populations.
+  const geo = { lookup: join(work, 'lookup.csv'), imd: join(work, 'imd.csv'), population: join(work, `sape-mid${area.midYear}-syoa.csv`), csp: join(work, 'csp.csv') };
+  writeFileSync(geo.lookup, lookupCsv(area));
+  writeFileSync(geo.imd, imdCsv(area));
+  writeFileSync(geo.population, populationCsv(area));
+  writeFileSync(geo.csp, cspCsv(area));
+  const geoArgs = ['ingest', 'geography', '--lookup', geo.lookup, '--imd', geo.imd, '--population', geo.population, '--csp', geo.csp];
+  const duckDb = join(work, 'queries.duckdb');
+  runCli(['--db', duckDb, ...geoArgs], { DATABASE_URL: '' });
+  const loaded = runCli(['--db', duckDb, 'ingest', 'police', file, '--agency', 'Bench Police'], { DATABASE_URL: '' });
+  console.log(`\n## query latency over ${fmt(Number(loaded.summary.accepted))} synthetic incidents (${years} years), warm, ${20} runs per query`);
+  await benchQueries('DuckDB', { dbPath: duckDb }, console.log);
+  const pgResult = await withPgSchema(async (env) => {
+    runCli(geoArgs, env);
+    runCli(['ingest', 'police', file, '--agency', 'Bench Police'], env);
+    await benchQueries('PostgreSQL', { databaseUrl: env.DATABASE_URL, pgSchema: env.SVO_PG_SCHEMA }, console.log);
+  });
+  if (typeof pgResult === 'string') console.log(`PostgreSQL: ${pgResult}`);
 }
 
 try {
   console.log(`# svo benchmarks (${new Date().toISOString()}, node ${process.version})`);
-  policeUkBench();
-  await extractBench();
+  const only = process.env.SVO_BENCH_ONLY; // e.g. "queries" to run one section
+  if (!only || only === 'police-uk') policeUkBench();
+  if (!only || only === 'extract') await extractBench();
+  if (!only || only === 'queries') await queryBench();
+  if (!only || only === 'spatial') {
+    console.log('\n## spatial: Gi*, KDE');
+    await benchSpatial(console.log);
+  }
+  if (!only || only === 'near-repeat') {
+    console.log('\n## near repeat (Knox)');
+    await benchNearRepeat(console.log);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

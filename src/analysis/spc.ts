@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { xmrChart, type Assurance, type SpcPoint } from '../core/stats/spc.js';
 import { runQuery, type QueryResult } from '../query/run.js';
+import { breakdownsOf, splitAnalysisInput } from './input.js';
 import type { Queryable, Store } from '../store/port.js';
 
 /** SPC options on top of a query specification (one schema for the CLI and POST /api/spc). */
@@ -29,7 +30,6 @@ export interface SpcResult {
 }
 
 export const SPC_COLUMNS = ['period', 'value', 'mean', 'lower', 'upper', 'signal', 'rule'] as const;
-const SPC_KEYS = new Set(['rebase', 'screening', 'improvement', 'target']);
 
 /**
  * The monthly series of a query, as an XmR chart. `input` is a query specification plus the SPC
@@ -37,14 +37,8 @@ const SPC_KEYS = new Set(['rebase', 'screening', 'improvement', 'target']);
  * is a 0 on the chart, not a gap.
  */
 export async function runSpc(store: Pick<Store, 'dialect'> & Queryable, input: unknown): Promise<SpcResult> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError('the SPC request must be an object');
-  const spcPart: Record<string, unknown> = {};
-  const queryPart: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) (SPC_KEYS.has(key) ? spcPart : queryPart)[key] = value;
-  const parsed = spcOptionsSchema.safeParse(spcPart);
-  if (!parsed.success) throw new UsageError(`invalid SPC options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const by = queryPart.by ?? [];
-  const breakdowns: unknown[] = typeof by === 'string' ? by.split(',').map((b) => b.trim()) : Array.isArray(by) ? by : [by];
+  const { options, query: queryPart } = splitAnalysisInput(input, spcOptionsSchema, 'SPC');
+  const breakdowns = breakdownsOf(queryPart);
   if (breakdowns.some((b) => b !== 'month')) {
     throw new UsageError('SPC charts the monthly series: leave out `by` (it is month)', 'use filters (where) to chart a subset');
   }
@@ -52,19 +46,19 @@ export async function runSpc(store: Pick<Store, 'dialect'> & Queryable, input: u
   const valueColumn = result.columns.some((c) => c.name === 'rate') ? 'rate' : 'count';
   const months = result.rows.map((r) => String(r.month));
   const values = result.rows.map((r) => Number(r[valueColumn] ?? 0));
-  const rebaseAt = parsed.data.rebase.map((m) => {
+  const rebaseAt = options.rebase.map((m) => {
     const index = months.indexOf(m);
     if (index < 0) throw new UsageError(`rebase month ${m} is not in the series (${months[0] ?? '—'} to ${months.at(-1) ?? '—'})`);
     return index;
   });
   if (values.length < 2) throw new UsageError('an SPC chart needs at least two months of data', 'widen --from/--to');
-  const chart = xmrChart(values, { ...parsed.data, rebaseAt });
+  const chart = xmrChart(values, { ...options, rebaseAt });
   const caveats = [...result.caveats];
   if (values.length < 12) caveats.push(`only ${values.length} months: Making Data Count advises at least 12 (ideally 20) points before trusting the limits`);
   return {
     spec: result.spec,
     definition: result.definition,
-    options: parsed.data,
+    options,
     columns: SPC_COLUMNS.map((name) => ({ name, type: name === 'period' || name === 'signal' || name === 'rule' ? 'string' : 'number' })),
     rows: chart.points.map(({ index, ...point }) => ({ period: months[index]!, ...point })),
     assurance: chart.assurance,

@@ -62,6 +62,7 @@ export async function classifyIncidents(tx: Queryable, cdef: CompiledDefinition,
      WHERE ${scope}`,
     [def.id, def.version],
   );
+  await tx.refreshStatistics(['incident_classifications']);
   const [count] = await tx.query<{ n: number }>(
     `SELECT COUNT(*) AS n FROM incident_classifications c JOIN incidents i ON i.id = c.incident_id
      WHERE c.definition_id = $1 AND c.definition_version = $2 AND ${scope}`,

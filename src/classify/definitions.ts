@@ -145,8 +145,8 @@ export async function listDefinitions(db: Queryable): Promise<StoredDefinition[]
   return rows.map(rowToDefinition);
 }
 
-/** The latest version of a definition id, or of the default definition when no id is given. */
-export async function resolveDefinition(db: Queryable, id?: string): Promise<{ stored: StoredDefinition; compiled: CompiledDefinition }> {
+/** The latest stored version of a definition id, or of the default definition when no id is given. */
+export async function findDefinition(db: Queryable, id?: string): Promise<StoredDefinition> {
   const rows = id
     ? await db.query(`SELECT * FROM definitions WHERE id = $1 ORDER BY version DESC LIMIT 1`, [id])
     : await db.query(`SELECT * FROM definitions WHERE is_default ORDER BY loaded_at DESC, version DESC LIMIT 1`);
@@ -155,7 +155,12 @@ export async function resolveDefinition(db: Queryable, id?: string): Promise<{ s
     const known = (await listDefinitions(db)).map((d) => d.id);
     throw new SvoError(id ? `no definition '${id}'` : 'no default definition is stored', 2, known.length ? `known definitions: ${[...new Set(known)].join(', ')}` : undefined);
   }
-  const stored = rowToDefinition(row);
+  return rowToDefinition(row);
+}
+
+/** `findDefinition`, compiled (for classifying; queries only need the stored id and version). */
+export async function resolveDefinition(db: Queryable, id?: string): Promise<{ stored: StoredDefinition; compiled: CompiledDefinition }> {
+  const stored = await findDefinition(db, id);
   return { stored, compiled: compileDefinition(parseDefinition(stored.body, `definition ${stored.id} v${stored.version}`), HOCR_CODES) };
 }
 

@@ -7,8 +7,18 @@ import { registerDefinitions } from './commands/definitions.js';
 import { registerExport } from './commands/export.js';
 import { registerQuery } from './commands/query.js';
 import { registerSpc } from './commands/spc.js';
+import { registerAnalyses } from './commands/analyses.js';
+import { registerNearRepeat } from './commands/near-repeat.js';
+import { registerNni } from './commands/nni.js';
+import { registerJourney } from './commands/journey.js';
+import { registerHotspots } from './commands/hotspots.js';
+import { registerInjury } from './commands/injury.js';
 import { registerServe } from './commands/serve.js';
 import { registerInit } from './commands/init.js';
+import { registerUsers } from './commands/users.js';
+import { registerAudit } from './commands/audit.js';
+import { registerAgreements } from './commands/agreements.js';
+import { registerRetention } from './commands/retention.js';
 import { SVO_VERSION } from './version.js';
 import type { GlobalOptions } from './context.js';
 
@@ -25,8 +35,18 @@ export function buildProgram(): Command {
   registerDefinitions(program, global);
   registerQuery(program, global);
   registerSpc(program, global);
+  registerAnalyses(program, global);
+  registerNearRepeat(program, global);
+  registerNni(program, global);
+  registerJourney(program, global);
+  registerHotspots(program, global);
+  registerInjury(program, global);
   registerExport(program, global);
   registerServe(program, global);
+  registerUsers(program, global);
+  registerAudit(program, global);
+  registerAgreements(program, global);
+  registerRetention(program, global);
   return program;
 }
 

@@ -5,6 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../ingest/common/types.js';
 import { csvLine } from '../ingest/common/csv.js';
+import { neutraliseFormula } from '../core/security/formula.js';
 
 export type Format = 'table' | 'csv' | 'json';
 
@@ -37,7 +38,8 @@ type Cell = string | number | boolean | null | undefined;
 
 export function formatRows(rows: readonly Record<string, Cell>[], columns: readonly string[], format: Format): string {
   if (format === 'json') return JSON.stringify(rows, null, 2);
-  if (format === 'csv') return [csvLine(columns), ...rows.map((r) => csvLine(columns.map((c) => r[c])))].join('').replace(/\n$/, '');
+  // Text starting = + - @ is prefixed with ' so a spreadsheet opening the file cannot run it.
+  if (format === 'csv') return [csvLine(columns), ...rows.map((r) => csvLine(columns.map((c) => neutraliseFormula(r[c]))))].join('').replace(/\n$/, '');
   // Tables are for reading: fractions to 2 decimals (CSV and JSON keep full precision).
   const text = (v: Cell) => (v === null || v === undefined ? '' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v));
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));

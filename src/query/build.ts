@@ -6,14 +6,14 @@
  */
 import { UsageError } from '../core/errors.js';
 import { parsePeriod } from '../core/period.js';
-import { AGE_BANDS, type Dimension, type QuerySpec } from '../core/query/spec.js';
+import { AGE_BANDS, personRole, type Dimension, type QuerySpec } from '../core/query/spec.js';
 import type { Dialect, SqlValue } from '../store/port.js';
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'boolean';
 export type Cell = string | number | boolean | null;
 
 /** Where a dimension's value comes from. */
-type Needs = 'classification' | 'geography' | 'person' | null;
+type Needs = 'classification' | 'geography' | 'person' | 'offence' | null;
 
 export interface DimensionSql {
   /** The group key, a SQL expression over the aliases `t` (incidents or police_uk_crimes), `c`, `g`. */
@@ -104,12 +104,12 @@ const fyKey = (date: string) => {
 
 const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 
-/** Age band index (into AGE_BANDS) of the person alias `ip`. */
-const AGE_BAND_SQL = `CASE WHEN ip.age IS NULL THEN 8 WHEN ip.age < 10 THEN 0 WHEN ip.age < 15 THEN 1 WHEN ip.age < 20 THEN 2
-  WHEN ip.age < 25 THEN 3 WHEN ip.age < 35 THEN 4 WHEN ip.age < 50 THEN 5 WHEN ip.age < 65 THEN 6 ELSE 7 END`;
+/** Age band index (into AGE_BANDS) of an age in years; the same banding for people and population. */
+export const ageBandSql = (age: string) => `CASE WHEN ${age} IS NULL THEN 8 WHEN ${age} < 10 THEN 0 WHEN ${age} < 15 THEN 1 WHEN ${age} < 20 THEN 2
+  WHEN ${age} < 25 THEN 3 WHEN ${age} < 35 THEN 4 WHEN ${age} < 50 THEN 5 WHEN ${age} < 65 THEN 6 ELSE 7 END`;
 
 const ageBand = (dimension: string): DimensionSql => ({
-  expr: AGE_BAND_SQL,
+  expr: ageBandSql('ip.age'),
   cast: 'INTEGER',
   type: 'string',
   needs: 'person',
@@ -140,11 +140,12 @@ const sex = (dimension: string): DimensionSql => ({
 });
 
 /** The dimension table for a source. `time` is the SQL date/timestamp of the record. */
-function dimensionTable(dialect: Dialect, time: string, lsoa: string): Partial<Record<Dimension, DimensionSql>> {
+function dimensionTable(dialect: Dialect, src: SourceSql, lsoa: string): Partial<Record<Dimension, DimensionSql>> {
+  const time = src.time;
   const year = `CAST(EXTRACT(YEAR FROM ${time}) AS INTEGER)`;
   const month = `CAST(EXTRACT(MONTH FROM ${time}) AS INTEGER)`;
   const text = (expr: string, needs: Needs): DimensionSql => ({ expr, cast: 'TEXT', type: 'string', needs, parse: parseText, show: str });
-  const bool = (name: string, expr: string): DimensionSql => ({ expr, cast: 'BOOLEAN', type: 'boolean', needs: 'classification', parse: parseBool(name), show: boolShow });
+  const bool = (name: string, expr: string, needs: Needs = 'classification'): DimensionSql => ({ expr, cast: 'BOOLEAN', type: 'boolean', needs, parse: parseBool(name), show: boolShow });
   return {
     month: {
       expr: `(${year} * 100 + ${month})`,
@@ -221,14 +222,15 @@ function dimensionTable(dialect: Dialect, time: string, lsoa: string): Partial<R
       show: int,
       domain: Array.from({ length: 24 }, (_, h) => h),
     },
-    crime_type: text('t.crime_type', null),
+    crime_type: text(src.crimeType, src.crimeType.startsWith('h.') ? 'offence' : null),
     hocr_code: text('t.hocr_code', null),
     location_type: text('t.location_type', null),
     sv_category: text('c.sv_category', 'classification'),
     in_definition: bool('in_definition', 'c.in_definition'),
     public_place: bool('public_place', 'c.public_place'),
     knife_enabled: bool('knife_enabled', 'c.knife_enabled'),
-    domestic: bool('domestic', 'c.domestic'),
+    // The incident's own flag (the classification only copies it): no classification join needed.
+    domestic: bool('domestic', 't.domestic', null),
     lsoa: text(lsoa, 'geography'),
     msoa: text('g.msoa_code', 'geography'),
     lad: text('g.lad_code', 'geography'),
@@ -247,11 +249,16 @@ export interface SourceSql {
   time: string;
   /** The record's own LSOA column. */
   lsoaColumn: string;
+  /** The crime type: data.police.uk's category, or the Home Office offence group of a HOCR code (alias `h`). */
+  crimeType: string;
 }
 
 export const SOURCE_SQL: Record<QuerySpec['source'], SourceSql> = {
-  police: { table: 'incidents', time: 't.occurred_from', lsoaColumn: 't.lsoa_code' },
-  'police-uk': { table: 'police_uk_crimes', time: 't.month', lsoaColumn: 't.lsoa_code' },
+  police: { table: 'incidents', time: 't.occurred_from', lsoaColumn: 't.lsoa_code', crimeType: 'h.ho_group' },
+  'police-uk': { table: 'police_uk_crimes', time: 't.month', lsoaColumn: 't.lsoa_code', crimeType: 't.crime_type' },
+  // Injury surveillance: views over the records with their matched place (migration 003).
+  istv: { table: 'istv_assaults', time: 't.assault_at', lsoaColumn: 't.lsoa_code', crimeType: 'NULL' },
+  ambulance: { table: 'ambulance_records', time: 't.call_at', lsoaColumn: 't.lsoa_code', crimeType: 'NULL' },
 };
 
 export interface BuildOptions {
@@ -283,7 +290,7 @@ export function needsClassification(spec: QuerySpec, dialect: Dialect): boolean 
 
 function dimensionsFor(spec: QuerySpec, dialect: Dialect, geographyLoaded: boolean): Map<Dimension, DimensionSql> {
   const src = SOURCE_SQL[spec.source];
-  const table = dimensionTable(dialect, src.time, geographyLoaded ? 'g.lsoa_code' : src.lsoaColumn);
+  const table = { ...dimensionTable(dialect, src, geographyLoaded ? 'g.lsoa_code' : src.lsoaColumn), ...injuryDimensions(spec.source) };
   return new Map(Object.entries(table) as [Dimension, DimensionSql][]);
 }
 
@@ -303,8 +310,8 @@ function nextDay(date: string): string {
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
 
-/** FROM … WHERE … shared by the count query and the data-range query. */
-function fromWhere(spec: QuerySpec, options: BuildOptions, params: SqlValue[]): string {
+/** FROM … WHERE … shared by the count query, the data-range query and the incident points (query/points.ts). */
+export function fromWhere(spec: QuerySpec, options: BuildOptions, params: SqlValue[]): string {
   const src = SOURCE_SQL[spec.source];
   const p = (v: SqlValue) => {
     params.push(v);
@@ -317,10 +324,12 @@ function fromWhere(spec: QuerySpec, options: BuildOptions, params: SqlValue[]): 
   } else if (used.some((d) => d.needs === 'classification')) {
     throw new UsageError('this breakdown needs a definition to classify incidents');
   }
-  if (spec.measure === 'victims' || spec.measure === 'offenders') {
+  const role = personRole(spec);
+  if (role) {
     // One row per person per incident: someone involved in two incidents counts twice.
-    sql += ` JOIN incident_people ip ON ip.incident_id = t.id AND ip.role = ${p(spec.measure === 'victims' ? 'victim' : 'suspect')}`;
+    sql += ` JOIN incident_people ip ON ip.incident_id = t.id AND ip.role = ${p(role)}`;
   }
+  if (used.some((d) => d.needs === 'offence')) sql += ' LEFT JOIN hocr_codes h ON h.code = t.hocr_code';
   if (used.some((d) => d.needs === 'geography' && d.expr.startsWith('g.'))) sql += ` LEFT JOIN geo_lsoa g ON g.lsoa_code = ${src.lsoaColumn}`;
   const conditions: string[] = [];
   if (spec.source === 'police') {
@@ -328,9 +337,9 @@ function fromWhere(spec: QuerySpec, options: BuildOptions, params: SqlValue[]): 
     if (!spec.allCrime) conditions.push('c.in_definition = TRUE');
   }
   const range = requestedRange(spec);
-  if (spec.source === 'police') {
-    if (range.from) conditions.push(`t.occurred_from >= CAST(${p(`${range.from} 00:00:00`)} AS TIMESTAMP)`);
-    if (range.to) conditions.push(`t.occurred_from < CAST(${p(`${nextDay(range.to)} 00:00:00`)} AS TIMESTAMP)`);
+  if (spec.source !== 'police-uk') {
+    if (range.from) conditions.push(`${src.time} >= CAST(${p(`${range.from} 00:00:00`)} AS TIMESTAMP)`);
+    if (range.to) conditions.push(`${src.time} < CAST(${p(`${nextDay(range.to)} 00:00:00`)} AS TIMESTAMP)`);
   } else {
     if (range.from) conditions.push(`t.month >= CAST(${p(range.from)} AS DATE)`);
     if (range.to) conditions.push(`t.month <= CAST(${p(range.to)} AS DATE)`);
@@ -351,44 +360,52 @@ export function buildCountQuery(spec: QuerySpec, options: BuildOptions): BuiltQu
   const params: SqlValue[] = [];
   const dimensions = spec.by.map((d) => dimensionSql(spec, d, options));
   const keys = dimensions.map((_, i) => `k${i}`);
-  const select = [...dimensions.map((d, i) => `${d.expr} AS ${keys[i]}`), 'COUNT(*) AS n'].join(', ');
+  const select = [...dimensions.map((d, i) => `${d.expr} AS ${keys[i]}`), 'COUNT(*) AS n'];
+  // A time breakdown over an open range is zero-filled between the first and last record: find them in
+  // the same scan rather than a second query.
+  const range = requestedRange(spec);
+  if (dimensions.some((d) => d.keyOfDate) && (!range.from || !range.to)) {
+    const time = SOURCE_SQL[spec.source].time;
+    select.push(`CAST(MIN(${time}) AS DATE) AS first_day`, `CAST(MAX(${time}) AS DATE) AS last_day`);
+  }
   const body = fromWhere(spec, options, params);
   const group = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-  return { sql: `SELECT ${select} ${body}${group}`, params, keys, dimensions };
+  return { sql: `SELECT ${select.join(', ')} ${body}${group}`, params, keys, dimensions };
 }
 
-/** First and last record date ('YYYY-MM-DD') matching the spec, for filling periods when --from/--to are open. */
-export function buildRangeQuery(spec: QuerySpec, options: BuildOptions): { sql: string; params: SqlValue[] } {
-  const params: SqlValue[] = [];
-  const time = SOURCE_SQL[spec.source].time;
-  const body = fromWhere(spec, options, params);
-  return { sql: `SELECT CAST(MIN(${time}) AS DATE) AS first_day, CAST(MAX(${time}) AS DATE) AS last_day ${body}`, params };
+
+/** Whether a dimension splits the population too: areas, and age bands of a rate. */
+function splitsPopulation(spec: QuerySpec, dimension: Dimension, options: BuildOptions): boolean {
+  return dimensionSql(spec, dimension, options).needs === 'geography' || (spec.measure === 'rate' && dimension.endsWith('_age_band'));
 }
 
-/** Indexes (into `spec.by`) of the area breakdowns, whose population is the denominator of a rate. */
-export function areaBreakdowns(spec: QuerySpec, options: BuildOptions): number[] {
-  return spec.by.map((d, i) => (dimensionSql(spec, d, options).needs === 'geography' ? i : -1)).filter((i) => i >= 0);
+/** Indexes (into `spec.by`) of the breakdowns that split the denominator of a rate: areas and age bands. */
+export function denominatorBreakdowns(spec: QuerySpec, options: BuildOptions): number[] {
+  return spec.by.map((d, i) => (splitsPopulation(spec, d, options) ? i : -1)).filter((i) => i >= 0);
 }
 
 /**
- * Population by the area breakdowns (one row when there are none), over the LSOAs the area filters
- * allow. Keys k0… follow the order of `areaBreakdowns`.
+ * Population by the denominator breakdowns (one row when there are none), over the LSOAs and age bands
+ * the filters allow: geo_lsoa totals, or the single-year-of-age estimates (latest mid-year) when an age
+ * band is involved. Keys k0… follow the order of `denominatorBreakdowns`.
  */
 export function buildPopulationQuery(spec: QuerySpec, options: BuildOptions): { sql: string; params: SqlValue[]; keys: string[] } {
   const params: SqlValue[] = [];
-  const areas = areaBreakdowns(spec, options).map((i) => dimensionSql(spec, spec.by[i]!, options));
-  const keys = areas.map((_, i) => `k${i}`);
+  const byAge = spec.measure === 'rate' && personRole(spec) !== null;
+  const keyExpr = (name: Dimension) => (name.endsWith('_age_band') ? ageBandSql('pa.age') : dimensionSql(spec, name, options).expr);
+  const parts = denominatorBreakdowns(spec, options).map((i) => keyExpr(spec.by[i]!));
+  const keys = parts.map((_, i) => `k${i}`);
   const conditions: string[] = [];
   for (const [name, texts] of Object.entries(spec.where) as [Dimension, string[]][]) {
+    if (!splitsPopulation(spec, name, options)) continue;
     const d = dimensionSql(spec, name, options);
-    if (d.needs !== 'geography') continue;
     const given = [...new Set(texts.map((t) => d.parse(t)).filter((k) => k !== null))];
     if (!given.length) {
-      conditions.push('FALSE'); // only "missing area" wanted: no population
+      conditions.push('FALSE'); // only "missing area" (or unknown age) wanted: no population
       continue;
     }
     conditions.push(
-      `${d.expr} IN (${given
+      `${keyExpr(name)} IN (${given
         .map((k) => {
           params.push(k);
           return `CAST($${params.length} AS ${d.cast})`;
@@ -396,8 +413,56 @@ export function buildPopulationQuery(spec: QuerySpec, options: BuildOptions): { 
         .join(', ')})`,
     );
   }
-  const select = [...areas.map((d, i) => `${d.expr} AS ${keys[i]}`), 'SUM(g.population) AS population', 'MAX(g.population_year) AS population_year'].join(', ');
+  let from = 'geo_lsoa g';
+  let population = 'SUM(g.population) AS population, MAX(g.population_year) AS population_year';
+  if (byAge) {
+    from = 'geo_population_age pa JOIN geo_lsoa g ON g.lsoa_code = pa.lsoa_code';
+    population = 'SUM(pa.population) AS population, MAX(pa.mid_year) AS population_year';
+    conditions.push('pa.mid_year = (SELECT MAX(mid_year) FROM geo_population_age)');
+  }
+  const select = [...parts.map((expr, i) => `${expr} AS ${keys[i]}`), population].join(', ');
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   const group = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-  return { sql: `SELECT ${select} FROM geo_lsoa g${where}${group}`, params, keys };
+  return { sql: `SELECT ${select} FROM ${from}${where}${group}`, params, keys };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Injury surveillance sources (issue 5): ED ISTV returns (`istv`) and ambulance calls (`ambulance`).
+// Their records carry their own age band and sex (no people table), so those dimensions read the
+// record; the matched place and the area come from the views `istv_assaults` / `ambulance_records`.
+// -------------------------------------------------------------------------------------------------
+
+/** Dimensions of the injury sources that the police dimension table does not have. */
+function injuryDimensions(source: QuerySpec['source']): Partial<Record<Dimension, DimensionSql>> {
+  if (source !== 'istv' && source !== 'ambulance') return {};
+  const text = (expr: string): DimensionSql => ({ expr, cast: 'TEXT', type: 'string', needs: null, parse: parseText, show: str });
+  const common: Partial<Record<Dimension, DimensionSql>> = {
+    // Bands as the ED or ambulance service wrote them (normalised, e.g. '18-24', '65+').
+    age_band: text('t.age_band'),
+    sex: { ...sex('sex'), expr: `COALESCE(t.sex, 'unknown')`, needs: null },
+    place: text('t.place_name'),
+  };
+  if (source === 'istv') return { ...common, assault_method: text('t.assault_method'), assault_location_type: text('t.location_type') };
+  return {
+    ...common,
+    category: text('t.category'),
+    conveyed: { expr: 't.conveyed', cast: 'BOOLEAN', type: 'boolean', needs: null, parse: parseBool('conveyed'), show: boolShow },
+  };
+}
+
+/** What a reader of injury-surveillance counts must know. */
+export function injurySourceCaveats(source: QuerySpec['source'], byArea: boolean): string[] {
+  if (source === 'istv') {
+    return [
+      'ED ISTV data: assault attendances at the ED sites that sent returns (not all violence, and not only serious violence); times are when the assault happened',
+      ...(byArea ? ["an ISTV record's area is that of the place its free-text location was matched to; unmatched records have no area"] : []),
+    ];
+  }
+  if (source === 'ambulance') {
+    return [
+      'ambulance data: assault-related calls as extracted by the ambulance service; a call with several patients counts once per patient',
+      ...(byArea ? ["a call's area is its own (coordinates or LSOA), else that of the place its address was matched to"] : []),
+    ];
+  }
+  return [];
 }

@@ -4,12 +4,12 @@
  * breakdowns as they occur in the data), sorts by the breakdowns (missing values last) and, for rates,
  * divides by the population of the areas (geo_lsoa) with 95% limits.
  */
-import { resolveDefinition } from '../classify/definitions.js';
-import { parseQuerySpec, type QuerySpec } from '../core/query/spec.js';
+import { findDefinition } from '../classify/definitions.js';
+import { parseQuerySpec, personRole, type QuerySpec } from '../core/query/spec.js';
 import { rateWithInterval } from '../core/query/stats.js';
 import { UsageError } from '../core/errors.js';
 import type { Queryable, Store } from '../store/port.js';
-import { areaBreakdowns, buildCountQuery, buildPopulationQuery, buildRangeQuery, needsClassification, requestedRange, type BuildOptions, type Cell, type ColumnType, type DimensionSql } from './build.js';
+import { denominatorBreakdowns, buildCountQuery, buildPopulationQuery, injurySourceCaveats, needsClassification, requestedRange, type BuildOptions, type Cell, type ColumnType, type DimensionSql } from './build.js';
 
 export interface QueryColumn {
   name: string;
@@ -30,30 +30,37 @@ export const POLICE_UK_CAVEAT =
 /** Most periods a time breakdown may fill, so an open-ended daily range cannot explode. */
 const MAX_PERIODS = 10_000;
 
+/**
+ * What a spec is built with: the definition version it classifies by (resolved once, so every
+ * reader of the store — counts, points, people — uses the same one) and whether geography is loaded.
+ */
+export async function buildOptionsFor(store: Pick<Store, 'dialect'> & Queryable, spec: QuerySpec): Promise<BuildOptions> {
+  let definition: BuildOptions['definition'] = null;
+  if (needsClassification(spec, store.dialect)) {
+    const stored = await findDefinition(store, spec.definition);
+    definition = { id: stored.id, version: stored.version };
+  }
+  const geographyLoaded = (await store.query(`SELECT 1 AS found FROM geo_lsoa LIMIT 1`)).length > 0;
+  return { dialect: store.dialect, definition, geographyLoaded };
+}
+
 /** Validates `input` (see `parseQuerySpec`) and runs it. */
 export async function runQuery(store: Pick<Store, 'dialect'> & Queryable, input: unknown): Promise<QueryResult> {
   const spec = parseQuerySpec(input);
   const caveats: string[] = [];
   if (spec.source === 'police-uk') caveats.push(POLICE_UK_CAVEAT);
+  caveats.push(...injurySourceCaveats(spec.source, [...spec.by, ...Object.keys(spec.where)].some((d) => ['lsoa', 'msoa', 'lad', 'csp', 'imd_decile'].includes(d))));
 
-  let definition: { id: string; version: number } | null = null;
-  if (needsClassification(spec, store.dialect)) {
-    const { stored } = await resolveDefinition(store, spec.definition);
-    definition = { id: stored.id, version: stored.version };
-  }
+  const options = await buildOptionsFor(store, spec);
+  const { definition, geographyLoaded } = options;
   const usesLsoa = spec.by.includes('lsoa') || 'lsoa' in spec.where;
-  let geographyLoaded = true;
-  if (usesLsoa || spec.measure === 'rate') {
-    geographyLoaded = (await store.query(`SELECT 1 AS found FROM geo_lsoa LIMIT 1`)).length > 0;
-    if (!geographyLoaded && spec.measure === 'rate') {
-      throw new UsageError('a rate needs population: no geography is loaded', 'load it with svo ingest geography');
-    }
-    if (!geographyLoaded) caveats.push('no geography is loaded: LSOA codes are shown as recorded, not checked against a lookup');
+  if (!geographyLoaded && spec.measure === 'rate') {
+    throw new UsageError('a rate needs population: no geography is loaded', 'load it with svo ingest geography');
   }
+  if (!geographyLoaded && usesLsoa) caveats.push('no geography is loaded: LSOA codes are shown as recorded, not checked against a lookup');
   if ([...spec.by, ...Object.keys(spec.where)].some((d) => ['lsoa', 'msoa', 'lad', 'csp', 'imd_decile'].includes(d)) && geographyLoaded) {
     caveats.push('records whose LSOA is missing or outside the loaded geography are counted with an empty area');
   }
-  const options: BuildOptions = { dialect: store.dialect, definition, geographyLoaded };
 
   const built = buildCountQuery(spec, options);
   const raw = await store.query(built.sql, built.params);
@@ -63,10 +70,33 @@ export async function runQuery(store: Pick<Store, 'dialect'> & Queryable, input:
     counts.set(JSON.stringify(keys), { keys, n: Number(r.n) });
   }
 
-  // Zero-filling: every period of the range for time breakdowns, the full domain of weekday/hour, and
-  // the combinations of the other breakdowns that occur in the data.
-  const fillIndexes = built.dimensions.map((d, i) => (d.keyOfDate || d.domain ? i : -1)).filter((i) => i >= 0);
-  if (fillIndexes.length) {
+  // A rate's denominators: population by area (and age band). Every area with a population is shown,
+  // with 0 when nothing happened there — leaving it out would bias every comparison of areas.
+  const denominators = spec.measure === 'rate' ? denominatorBreakdowns(spec, options) : [];
+  const populations = new Map<string, number | null>();
+  let populationYear: number | null = null;
+  if (spec.measure === 'rate') {
+    if (personRole(spec) && (await store.query(`SELECT 1 AS found FROM geo_population_age LIMIT 1`)).length === 0) {
+      throw new UsageError('a rate by age band needs population by single year of age: none is loaded', 'load it with svo ingest geography --population-age <file>');
+    }
+    const pq = buildPopulationQuery(spec, options);
+    for (const r of await store.query(pq.sql, pq.params)) {
+      populations.set(JSON.stringify(pq.keys.map((k) => normaliseKey(r[k] ?? null))), r.population === null ? null : Number(r.population));
+      if (r.population_year !== null && r.population_year !== undefined) populationYear = Math.max(populationYear ?? 0, Number(r.population_year));
+    }
+  }
+  const areaFill = denominators.filter((i) => built.dimensions[i]!.needs === 'geography');
+  const areaCombos = new Map<string, Cell[]>();
+  for (const id of populations.keys()) {
+    const keys = JSON.parse(id) as Cell[];
+    const combo = areaFill.map((i) => keys[denominators.indexOf(i)] ?? null);
+    areaCombos.set(JSON.stringify(combo), combo);
+  }
+
+  // Zero-filling: every period of the range for time breakdowns, the full domain of weekday/hour, every
+  // area for rates, and the combinations of the other breakdowns that occur in the data.
+  const fillIndexes = built.dimensions.map((d, i) => (!areaFill.includes(i) && (d.keyOfDate || d.domain) ? i : -1)).filter((i) => i >= 0);
+  if (fillIndexes.length || areaFill.length) {
     const domains = new Map<number, Cell[]>();
     const needsRange = built.dimensions.some((d) => d.keyOfDate);
     let range: { from: string; to: string } | null = null;
@@ -74,10 +104,11 @@ export async function runQuery(store: Pick<Store, 'dialect'> & Queryable, input:
       const asked = requestedRange(spec);
       let { from, to } = asked;
       if (!from || !to) {
-        const q = buildRangeQuery(spec, options);
-        const [row] = await store.query(q.sql, q.params);
-        from ??= row?.first_day != null ? String(row.first_day).slice(0, 10) : null;
-        to ??= row?.last_day != null ? String(row.last_day).slice(0, 10) : null;
+        // The count query carries each group's first and last record date (see buildCountQuery).
+        const firsts = raw.map((r) => r.first_day).filter((d) => d != null).map((d) => String(d).slice(0, 10)).sort();
+        const lasts = raw.map((r) => r.last_day).filter((d) => d != null).map((d) => String(d).slice(0, 10)).sort();
+        from ??= firsts[0] ?? null;
+        to ??= lasts.at(-1) ?? null;
       }
       if (from && to && from <= to) range = { from, to };
     }
@@ -92,7 +123,7 @@ export async function runQuery(store: Pick<Store, 'dialect'> & Queryable, input:
       }
       domains.set(i, domain);
     }
-    const others = built.dimensions.map((_, i) => i).filter((i) => !fillIndexes.includes(i));
+    const others = built.dimensions.map((_, i) => i).filter((i) => !fillIndexes.includes(i) && !areaFill.includes(i));
     const otherCombos = new Map<string, Cell[]>();
     for (const { keys } of counts.values()) {
       const combo = others.map((i) => keys[i] ?? null);
@@ -102,6 +133,9 @@ export async function runQuery(store: Pick<Store, 'dialect'> & Queryable, input:
     for (const combo of otherCombos.values()) {
       let partials: Cell[][] = [new Array<Cell>(built.dimensions.length).fill(null)];
       others.forEach((i, j) => partials.forEach((p) => (p[i] = combo[j] ?? null)));
+      if (areaFill.length) {
+        partials = [...areaCombos.values()].flatMap((area) => partials.map((p) => p.map((v, j) => (areaFill.includes(j) ? (area[areaFill.indexOf(j)] ?? null) : v))));
+      }
       for (const i of fillIndexes) {
         const next: Cell[][] = [];
         for (const p of partials) for (const k of domains.get(i) ?? []) next.push(p.map((v, j) => (j === i ? k : v)));
@@ -124,17 +158,9 @@ export async function runQuery(store: Pick<Store, 'dialect'> & Queryable, input:
   });
   const columns: QueryColumn[] = [...spec.by.map((name, i) => ({ name, type: built.dimensions[i]!.type })), { name: 'count', type: 'integer' as const }];
   if (spec.measure === 'rate') {
-    const areas = areaBreakdowns(spec, options);
-    const pq = buildPopulationQuery(spec, options);
-    const populations = new Map<string, number | null>();
-    let year: number | null = null;
-    for (const r of await store.query(pq.sql, pq.params)) {
-      populations.set(JSON.stringify(pq.keys.map((k) => normaliseKey(r[k] ?? null))), r.population === null ? null : Number(r.population));
-      if (r.population_year !== null && r.population_year !== undefined) year = Math.max(year ?? 0, Number(r.population_year));
-    }
     sorted.forEach(({ keys }, j) => {
       const row = rows[j]!;
-      const areaKeys = areas.map((i) => keys[i] ?? null);
+      const areaKeys = denominators.map((i) => keys[i] ?? null);
       const population = areaKeys.includes(null) ? null : (populations.get(JSON.stringify(areaKeys)) ?? null);
       const r = rateWithInterval(Number(row.count), population, spec.per);
       row.population = population;
@@ -149,9 +175,11 @@ export async function runQuery(store: Pick<Store, 'dialect'> & Queryable, input:
       { name: 'rate_upper', type: 'number' },
     );
     caveats.push(
-      `rate per ${spec.per.toLocaleString('en-GB')} population${year ? ` (mid-${year} estimates)` : ''}, with 95% confidence limits (Byar for counts ≥ 10, exact Poisson below); ` +
+      `rate per ${spec.per.toLocaleString('en-GB')} population${populationYear ? ` (mid-${populationYear} estimates)` : ''}, with 95% confidence limits (Byar for counts ≥ 10, exact Poisson below); ` +
         'records without an LSOA in the loaded geography have no population and no rate',
     );
+    const role = personRole(spec);
+    if (role) caveats.push(`a rate by age band counts ${role === 'victim' ? 'victims' : 'offenders'} per head of the resident population of the same age band; the unknown band has no population`);
   }
   return { spec, definition, columns, rows, caveats };
 }

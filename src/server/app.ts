@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { SvoError } from '../core/errors.js';
 import type { Store } from '../store/port.js';
@@ -6,6 +7,16 @@ import { storeSummary } from './summary.js';
 import { openApiDocument } from './openapi.js';
 import { runQuery } from '../query/run.js';
 import { runSpc } from '../analysis/spc.js';
+import { disclosedSummary } from '../security/disclosed-summary.js';
+import { runDisclosedQuery, runDisclosedSpc } from '../security/disclosed-query.js';
+import { registerAnalysisRoutes, readJson } from './routes/analysis.js';
+import { registerSpatialRoutes } from './routes/spatial.js';
+import { registerNearRepeatRoutes } from './routes/near-repeat.js';
+import { registerInjuryRoutes } from './routes/injury.js';
+import { accessControl, AccessRules, AGGREGATES, ANALYTICAL, ANYONE, SIGNED_IN, mount, type AccessRule, type AppEnv } from './access.js';
+import { clientAddress, registerAuthRoutes, sessionLookup } from './auth/routes.js';
+import { RateLimiter } from './rate-limit.js';
+import { homePage } from './home.js';
 
 export interface AppOptions {
   store: Store;
@@ -13,50 +24,101 @@ export interface AppOptions {
   demo: boolean;
   version: string;
   log: (message: string) => void;
+  /** Served over TLS (directly or by a TLS-terminating proxy): Secure cookies and HSTS. */
+  secure?: boolean;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+  /** Requests a minute per client address (all endpoints). */
+  requestsPerMinute?: number;
+  /** Sign-in attempts a minute per client address. */
+  loginAttemptsPerMinute?: number;
+  now?: () => Date;
 }
 
+/** The app and its access rules (the RBAC matrix test enumerates `rules.list()` and `app.routes`). */
+export interface SvoApp {
+  app: Hono<AppEnv>;
+  rules: AccessRules;
+}
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
 /**
- * The HTTP API. One error handler: known errors become their response; anything else is logged and
- * answered with a generic 500, so internals (SQL, stack traces) never leak.
+ * The HTTP API. Access is decided in one place (./access.ts): every route below is registered with a
+ * rule. One error handler: known errors become their response; anything else is logged and answered
+ * with a generic 500, so internals (SQL, stack traces) never leak.
  */
-export function createApp(options: AppOptions): Hono {
-  const app = new Hono();
+export function buildApp(options: AppOptions): SvoApp {
+  const app = new Hono<AppEnv>();
+  const rules = new AccessRules();
+  const { store } = options;
+  const secure = options.secure ?? false;
+  const limiter = new RateLimiter(options.requestsPerMinute ?? 600, 60_000);
+
   app.use('*', async (c, next) => {
     await next();
+    c.header('Content-Security-Policy', CSP);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
     c.header('Referrer-Policy', 'no-referrer');
-    c.header('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'");
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Resource-Policy', 'same-origin');
+    c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    c.header('Cache-Control', 'no-store');
+    if (secure) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  });
+  app.use('*', async (c, next) => {
+    const wait = limiter.hit(clientAddress(c));
+    if (wait) {
+      c.header('Retry-After', String(wait));
+      return c.json({ error: 'too many requests; wait and try again' }, 429);
+    }
+    return next();
+  });
+  app.use(
+    '*',
+    bodyLimit({ maxSize: options.maxBodyBytes ?? 1024 * 1024, onError: (c) => c.json({ error: 'the request body is too large' }, 413) }),
+  );
+  app.use('*', accessControl(rules, sessionLookup({ store, secure, now: options.now })));
+
+  const jsonBody = (c: Context<AppEnv>) => readJson(c.req);
+
+  mount(app, rules, ANYONE, (r) => {
+    r.get('/api/health', async (c) => {
+      await store.query('SELECT 1 AS ok');
+      return c.json({ status: 'ok', version: options.version, database: store.dialect.name, demo: options.demo });
+    });
+    r.get('/api/openapi.json', (c) => c.json(openApiDocument(options.version)));
+    r.get('/', (c) => c.html(homePage(options.version, options.demo)));
   });
 
-  app.get('/api/health', async (c) => {
-    await options.store.query('SELECT 1 AS ok');
-    return c.json({ status: 'ok', version: options.version, database: options.store.dialect.name, demo: options.demo });
-  });
+  mount(app, rules, (_method, path) => (path === '/api/login' ? ANYONE : SIGNED_IN), (r) =>
+    registerAuthRoutes(r, { store, secure, now: options.now, loginAttemptsPerMinute: options.loginAttemptsPerMinute }),
+  );
 
-  app.get('/api/summary', async (c) => {
-    const summary = await storeSummary(options.store);
-    return c.json({
-      demo: options.demo,
-      banner: options.demo ? 'Demo data: synthetic records generated by svo, not real people or places' : null,
-      database: options.store.description,
-      ...summary,
+  mount(app, rules, AGGREGATES, (r) => {
+    r.get('/api/summary', async (c) => {
+      const summary = await storeSummary(store);
+      const banner = options.demo ? 'Demo data: synthetic records generated by svo, not real people or places' : null;
+      if (c.get('access').disclosure) return c.json({ demo: options.demo, banner, database: null, ...(await disclosedSummary(store, summary)) });
+      return c.json({ demo: options.demo, banner, database: store.description, ...summary });
+    });
+    r.post('/api/query', async (c) => {
+      const input = await jsonBody(c);
+      return c.json(c.get('access').disclosure ? await runDisclosedQuery(store, input) : await runQuery(store, input));
+    });
+    r.post('/api/spc', async (c) => {
+      const input = await jsonBody(c);
+      return c.json(c.get('access').disclosure ? await runDisclosedSpc(store, input) : await runSpc(store, input));
     });
   });
 
-  const jsonBody = async (c: Context): Promise<unknown> => {
-    try {
-      return await c.req.json();
-    } catch {
-      throw new HTTPException(400, { message: 'the request body must be a JSON query specification' });
-    }
-  };
-  app.post('/api/query', async (c) => c.json(await runQuery(options.store, await jsonBody(c))));
-  app.post('/api/spc', async (c) => c.json(await runSpc(options.store, await jsonBody(c))));
-
-  app.get('/api/openapi.json', (c) => c.json(openApiDocument(options.version)));
-
-  app.get('/', (c) => c.redirect('/api/summary'));
+  // Analyses without disclosure control of their own: staff roles only (viewers and the public get the
+  // disclosure-controlled query, SPC and summary above).
+  mount(app, rules, ANALYTICAL, (r) => registerAnalysisRoutes(r, store));
+  mount(app, rules, ANALYTICAL, (r) => registerSpatialRoutes(r, store));
+  mount(app, rules, ANALYTICAL, (r) => registerNearRepeatRoutes(r, store));
+  mount(app, rules, ANALYTICAL, (r) => registerInjuryRoutes(r, store));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
@@ -65,5 +127,12 @@ export function createApp(options: AppOptions): Hono {
     options.log(`internal error on ${c.req.method} ${c.req.path}: ${(error as Error).stack ?? String(error)}`);
     return c.json({ error: 'internal error' }, 500);
   });
-  return app;
+  return { app, rules };
 }
+
+/** The HTTP app (see `buildApp` for its access rules). */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  return buildApp(options).app;
+}
+
+export type { AccessRule };

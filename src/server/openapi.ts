@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { querySpecSchema } from '../core/query/spec.js';
 import { spcOptionsSchema } from '../analysis/spc.js';
+import { ANALYSIS_ROUTES, openApiPaths } from './routes/analysis.js';
+import { SPATIAL_ROUTES } from './routes/spatial.js';
+import { NEAR_REPEAT_ROUTES } from './routes/near-repeat.js';
+import { INJURY_ROUTES } from './routes/injury.js';
 
 /**
  * The OpenAPI document for every endpoint, built from the same zod schema the API validates with, so
@@ -63,7 +67,24 @@ export function openApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      ...openApiPaths([...ANALYSIS_ROUTES, ...SPATIAL_ROUTES, ...NEAR_REPEAT_ROUTES, ...INJURY_ROUTES]),
       '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+      '/api/login': {
+        post: {
+          summary: 'Sign in: sets an HttpOnly, SameSite=Strict session cookie and returns the CSRF token to send as X-CSRF-Token on every POST',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' } }, required: ['username', 'password'] } } },
+          },
+          responses: {
+            '200': { description: 'username, role, csrfToken, expiresAt' },
+            '401': errorResponse('wrong username or password, or the account is disabled'),
+            '429': errorResponse('too many attempts from this address, or the account is locked (see Retry-After)'),
+          },
+        },
+      },
+      '/api/logout': { post: { summary: 'Sign out (ends the session)', responses: { '200': { description: 'signed out' } } } },
+      '/api/session': { get: { summary: 'Who is signed in, with which role, and whether their outputs are disclosure-controlled', responses: { '200': { description: 'username, role, agency, disclosureControlled' } } } },
     },
   };
 }

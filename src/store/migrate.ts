@@ -11,7 +11,10 @@ export interface MigrationResult {
 export class MigrationError extends Error {}
 
 function checksum(migration: Migration): string {
-  return createHash('sha256').update(migration.statements.join('\n;\n')).digest('hex');
+  const hash = createHash('sha256').update(migration.statements.join('\n;\n'));
+  // Engine-only statements count too; migrations without them keep the checksum they were released with.
+  if (migration.onlyOn) hash.update(JSON.stringify(migration.onlyOn));
+  return hash.digest('hex');
 }
 
 /**
@@ -42,7 +45,7 @@ export async function migrate(store: Store, migrations: readonly Migration[] = M
         continue;
       }
       await store.transaction(async (tx) => {
-        for (const statement of migration.statements) await tx.run(statement);
+        for (const statement of [...migration.statements, ...(migration.onlyOn?.[store.dialect.name] ?? [])]) await tx.run(statement);
         await tx.run(`INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP))`, [
           migration.version,
           migration.name,

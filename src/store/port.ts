@@ -21,6 +21,11 @@ export interface Queryable {
    * Chunks are concatenated as given, so each must end on a record boundary. Returns rows loaded.
    */
   copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<number>;
+  /**
+   * Refreshes the planner's statistics of tables just filled in bulk (PostgreSQL ANALYZE; DuckDB keeps
+   * its own and needs nothing), so the next joins are planned for their real size.
+   */
+  refreshStatistics(tables: readonly string[]): Promise<void>;
 }
 
 export interface Store extends Queryable {

@@ -10,6 +10,10 @@ import type { Pseudonymiser } from '../ingest/common/pseudonymise.js';
 import type { IngestContext, IngestSummary } from '../ingest/common/types.js';
 import { ingestGeography } from '../ingest/geography/index.js';
 import { ingestPoliceExtract } from '../ingest/police/index.js';
+import { ingestAmbulance } from '../ingest/ambulance/index.js';
+import { ingestIstv } from '../ingest/istv/index.js';
+import { ingestPlaces } from '../ingest/places/index.js';
+import { AMBULANCE_AGENCY, writeInjuryFiles, type InjuryFiles } from './injury.js';
 import { generateArea } from './area.js';
 import { writeDemoFiles, type DemoFiles } from './files.js';
 import { DEFAULT_END_DATE } from './police.js';
@@ -50,20 +54,20 @@ export interface RunDemoOptions {
 }
 
 /** Writes the demo files into `workDir` and returns their paths (no database work). */
-export function prepareDemo(options: Omit<RunDemoOptions, 'pseudonymiser'>): { files: DemoFiles; policeRows: number } {
+export function prepareDemo(options: Omit<RunDemoOptions, 'pseudonymiser'>): { files: DemoFiles; policeRows: number; injury: InjuryFiles } {
   const opts = normaliseDemoOptions({ seed: options.seed, years: options.years, scale: options.scale, endDate: options.endDate });
   const area = generateArea(opts.seed, { midYear: Number(opts.endDate.slice(0, 4)) - 1 });
-  return writeDemoFiles(options.workDir, area, opts);
+  return { ...writeDemoFiles(options.workDir, area, opts), injury: writeInjuryFiles(options.workDir, area, opts) };
 }
 
 /**
- * Generates, writes and ingests the demo. Returns the geography and police ingest summaries, in
- * that order.
+ * Generates, writes and ingests the demo. Returns the geography, police, places, ISTV and ambulance
+ * ingest summaries, in that order.
  */
 export async function runDemo(ctx: IngestContext, options: RunDemoOptions): Promise<IngestSummary[]> {
   const opts = normaliseDemoOptions({ seed: options.seed, years: options.years, scale: options.scale, endDate: options.endDate });
   ctx.log(`generating synthetic area and police records (seed ${opts.seed}, ${opts.years} year(s) to ${opts.endDate}, scale ${opts.scale})`);
-  const { files, policeRows } = prepareDemo({ ...opts, workDir: options.workDir });
+  const { files, policeRows, injury } = prepareDemo({ ...opts, workDir: options.workDir });
   ctx.log(`wrote ${policeRows.toLocaleString('en-GB')} police extract rows and the geography files to ${options.workDir}`);
   const geography = await ingestGeography(ctx, {
     lookup: files.lookup,
@@ -73,5 +77,9 @@ export async function runDemo(ctx: IngestContext, options: RunDemoOptions): Prom
     boundaries: [files.boundaries],
   });
   const police = await ingestPoliceExtract(ctx, [files.police], { agency: DEMO_AGENCY, pseudonymiser: options.pseudonymiser });
-  return [geography, police];
+  // Injury surveillance (Cardiff Model): gazetteer first, so ED and ambulance locations are matched.
+  const places = await ingestPlaces(ctx, [injury.places]);
+  const istv = await ingestIstv(ctx, [injury.istvDir]);
+  const ambulance = await ingestAmbulance(ctx, [injury.ambulance], { agency: AMBULANCE_AGENCY });
+  return [geography, police, places, istv, ambulance];
 }

@@ -11,8 +11,11 @@ import { ingestPoliceExtract } from '../../src/ingest/police/index.js';
 import { ingestPoliceUk } from '../../src/ingest/police-uk/index.js';
 import { syncDefinitions, readDefinitionFiles, definitionDirs } from '../../src/classify/definitions.js';
 import { UsageError } from '../../src/core/errors.js';
+import { syncHocrCodes } from '../../src/classify/reference.js';
 import { parseQuerySpec, PERSON_DIMENSIONS, SOURCE_DIMENSIONS } from '../../src/core/query/spec.js';
 import { runQuery, POLICE_UK_CAVEAT, type QueryResult } from '../../src/query/run.js';
+import { runTrends } from '../../src/analysis/trends.js';
+import { runSpc } from '../../src/analysis/spc.js';
 import { exactPoissonInterval, byarInterval } from '../../src/core/query/stats.js';
 import { parseWhereOptions, querySpecFromOptions, registerQuery } from '../../src/cli/commands/query.js';
 
@@ -63,6 +66,7 @@ describe.each(ENGINES)('query engine on %s', (engine) => {
     t = await createTestStore(engine);
     dir = mkdtempSync(join(tmpdir(), 'svo-query-'));
     await syncDefinitions(t.store, readDefinitionFiles(definitionDirs({})));
+    await syncHocrCodes(t.store);
     const canonical = join(dir, 'canonical.csv');
     copyFileSync(POLICE_FIXTURE, canonical);
     const early = join(dir, 'early.csv');
@@ -256,6 +260,57 @@ describe.each(ENGINES)('query engine on %s', (engine) => {
     ]);
   });
 
+  it('lists every area with a population in a rate, with 0 where nothing happened', async () => {
+    const inMarch = await q('rate-lsoa-march', { measure: 'rate', allCrime: true, by: ['lsoa'], from: '2021-03', to: '2021-03' });
+    // March 2021: one incident in E01013679, one in E01013678 (domestic), one outside the geography.
+    expect(inMarch.rows.map((r) => [r.lsoa, r.count, r.population])).toEqual([
+      ['E01013678', 1, 1500],
+      ['E01013679', 1, 1600],
+      ['E01025706', 0, 1700],
+      [null, 1, null],
+    ]);
+    expect(inMarch.rows[2]!.rate).toBe(0);
+    expect(inMarch.rows[2]!.rate_upper).toBeCloseTo((exactPoissonInterval(0).upper / 1700) * 1000, 10);
+  });
+
+  it('gives rates by age band over the population of the same band', async () => {
+    await expect(runQuery(t.store, { measure: 'rate', allCrime: true, by: ['victim_age_band'] })).rejects.toThrow(/population by single year of age/);
+    // Ages 15-19 and 25-34 in the two E06000016 LSOAs (mid-2020), and an older year that must be ignored.
+    for (const [lsoa, year, age, n] of [
+      ['E01013678', 2020, 17, 40], ['E01013678', 2020, 18, 35], ['E01013679', 2020, 19, 25],
+      ['E01013678', 2020, 30, 100], ['E01013679', 2020, 29, 50], ['E01025706', 2020, 40, 80],
+      ['E01013678', 2019, 17, 999],
+    ] as const) {
+      await t.store.run(`INSERT INTO geo_population_age (lsoa_code, mid_year, age, population) VALUES ($1, $2, $3, $4)`, [lsoa, year, age, n]);
+    }
+    const victims = await runQuery(t.store, { measure: 'victims', allCrime: true, by: ['victim_age_band'] });
+    const rates = await q('rate-age', { measure: 'rate', allCrime: true, by: ['victim_age_band'] });
+    expect(rates.rows.map((r) => r.count)).toEqual(victims.rows.map((r) => r.count));
+    const band = (name: string) => rates.rows.find((r) => r.victim_age_band === name)!;
+    expect(band('15-19').population).toBe(100);
+    expect(band('25-34').population).toBe(150);
+    expect(band('35-49').population).toBe(80);
+    expect(band('0-9').population).toBeNull();
+    expect(band('unknown').population).toBeNull();
+    expect(band('15-19').rate).toBeCloseTo((Number(band('15-19').count) / 100) * 1000, 10);
+    expect(rates.caveats.join(' ')).toMatch(/mid-2020/);
+    expect(rates.caveats.join(' ')).toMatch(/per head of the resident population of the same age band/);
+    // Filtered to one LAD and one band: the population follows both.
+    const lad = await q('rate-age-lad', { measure: 'rate', allCrime: true, by: ['lad'], where: { victim_age_band: ['25-34'] } });
+    expect(lad.rows.find((r) => r.lad === 'E06000016')!.population).toBe(150);
+    expect(lad.rows.find((r) => r.lad === 'E07000129')!.population).toBeNull();
+  });
+
+  it('breaks police records down by crime type, the Home Office offence group of the HOCR code', async () => {
+    const types = await q('police-crime-type', { allCrime: true, by: ['crime_type'] });
+    const codes = await runQuery(t.store, { allCrime: true, by: ['hocr_code'] });
+    const robberyCodes = codes.rows.filter((r) => ['34A', '34B'].includes(String(r.hocr_code))).reduce((n, r) => n + Number(r.count), 0);
+    expect(types.rows.find((r) => r.crime_type === 'Robbery')?.count).toBe(robberyCodes);
+    expect(sum(types)).toBe(TOTAL_ALL_CRIME);
+    const filtered = await runQuery(t.store, { allCrime: true, where: { crime_type: ['Robbery'] } });
+    expect(filtered.rows[0]!.count).toBe(robberyCodes);
+  });
+
   it('refuses a dimension the source cannot supply, naming what it can do', async () => {
     const attempt = runQuery(t.store, { source: 'police-uk', by: ['hour'] });
     await expect(attempt).rejects.toThrow(UsageError);
@@ -266,7 +321,8 @@ describe.each(ENGINES)('query engine on %s', (engine) => {
     } catch (error) {
       expect((error as UsageError).hint).toBe('police-uk supports: month, quarter, year, financial_year, crime_type, lsoa, msoa, lad, csp, imd_decile');
     }
-    expect(() => parseQuerySpec({ by: ['crime_type'] })).toThrow(/source 'police' cannot supply 'crime_type'/);
+    expect(() => parseQuerySpec({ measure: 'rate', by: ['victim_sex'] })).toThrow(/rate can use the age bands only/);
+    expect(() => parseQuerySpec({ measure: 'rate', by: ['victim_age_band', 'offender_age_band'] })).toThrow(/victims or offenders, not both/);
     expect(() => parseQuerySpec({ by: ['colour'] })).toThrow(UsageError);
     expect(() => parseQuerySpec({ by: ['month', 'lad', 'hour', 'year'] })).toThrow(/at most 3 breakdowns/);
     expect(() => parseQuerySpec({ measure: 'rate', per: 500 })).toThrow(/per must be 1000 or 100000/);
@@ -375,6 +431,19 @@ describe.each(ENGINES)('svo query on the real Leicestershire street-level files 
     await ingestPoliceUk(testContext(t.store), [REAL_PUK]);
     const result = await runQuery(t.store, { source: 'police-uk', by: ['month', 'crime_type'] });
     expect(result.rows).toEqual(expected);
+
+    // The same trend and SPC functions work on the proxy source, labelled as such.
+    const inYear = (year: string, type: string) => expected.filter((r) => r.month.startsWith(year) && r.crime_type === type).reduce((n, r) => n + r.count, 0);
+    const trend = await runTrends(t.store, { source: 'police-uk', where: { crime_type: ['Robbery'] }, period: '2021', baseline: '2020' });
+    expect(trend.comparisons.map((c) => [c.comparison, c.current_count, c.reference_count])).toEqual([
+      ['previous_year', inYear('2021', 'Robbery'), inYear('2020', 'Robbery')],
+      ['baseline', inYear('2021', 'Robbery'), inYear('2020', 'Robbery')],
+    ]);
+    expect(trend.caveats).toContain(POLICE_UK_CAVEAT);
+    const spc = await runSpc(t.store, { source: 'police-uk', where: { crime_type: ['Violence and sexual offences'] } });
+    expect(spc.rows).toHaveLength(35);
+    expect(spc.rows.map((r) => r.value)).toEqual(expected.filter((r) => r.crime_type === 'Violence and sexual offences').map((r) => r.count));
+    expect(spc.caveats).toContain(POLICE_UK_CAVEAT);
   }, 300_000);
 });
 

@@ -9,6 +9,7 @@ import { ingestPoliceExtract } from '../../src/ingest/police/index.js';
 import { runSpc } from '../../src/analysis/spc.js';
 import { xmrChart } from '../../src/core/stats/spc.js';
 import { createApp } from '../../src/server/app.js';
+import { signedIn } from '../support/http.js';
 
 // Monthly counts Jan 2021 – Feb 2022 with a spike in Jan 2022, and one month (Jun 2021) with none.
 const MONTHLY = [5, 6, 5, 6, 5, 0, 5, 6, 5, 6, 5, 6, 20, 5];
@@ -48,7 +49,8 @@ describe.each(ENGINES)('SPC of a query series on %s', (engine) => {
 
   it('is served as POST /api/spc', async () => {
     const app = createApp({ store: t.store, demo: false, version: 'test', log: () => {} });
-    const res = await app.request('/api/spc', { method: 'POST', body: JSON.stringify({ from: '2021-01', to: '2022-02', target: 4 }), headers: { 'content-type': 'application/json' } });
+    const analyst = await signedIn(app, t.store, 'analyst');
+    const res = await analyst.post('/api/spc', { from: '2021-01', to: '2022-02', target: 4 });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { rows: unknown[]; assurance: string; columns: { name: string }[] };
     expect(body.columns.map((c) => c.name)).toEqual(['period', 'value', 'mean', 'lower', 'upper', 'signal', 'rule']);

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { SvoError } from '../../core/errors.js';
 import { parseDefinition } from '../../core/definition/parse.js';
 import { addDefinition, listDefinitions, resolveDefinition } from '../../classify/definitions.js';
-import { withStore, type GlobalOptions } from '../context.js';
+import { basename } from 'node:path';
+import { appendAudit } from '../../security/audit.js';
+import { cliUser, withStore, type GlobalOptions } from '../context.js';
 import { formatRows, terminal, type Format } from '../output.js';
 
 export function registerDefinitions(program: Command, global: () => GlobalOptions): void {
@@ -61,6 +63,7 @@ export function registerDefinitions(program: Command, global: () => GlobalOption
       const definition = parseDefinition(text, file);
       await withStore(global(), async (store) => {
         const added = await addDefinition(store, definition, text, file);
+        if (added) await appendAudit(store, `cli:${cliUser()}`, 'definition.add', { id: added.id, version: added.version, file: basename(file), classified: added.classified });
         terminal.note(
           added
             ? `stored ${added.id} version ${added.version}; classified ${added.classified} incident(s)`

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parsePeriod } from '../../core/period.js';
 import { resolveDefinition } from '../../classify/definitions.js';
-import { withStore, type GlobalOptions } from '../context.js';
+import { appendAudit } from '../../security/audit.js';
+import { cliUser, withStore, type GlobalOptions } from '../context.js';
 import { formatRows, terminal } from '../output.js';
 
 export const EXPORT_INCIDENT_COLUMNS = [
@@ -60,6 +61,13 @@ export function registerExport(program: Command, global: () => GlobalOptions): v
           params,
         );
         terminal.data(formatRows(rows, EXPORT_INCIDENT_COLUMNS, opts.format as 'csv' | 'json'));
+        await appendAudit(store, `cli:${cliUser()}`, 'records.export', {
+          what: 'incidents',
+          definition: { id: stored.id, version: stored.version },
+          from: opts.from ?? null,
+          to: opts.to ?? null,
+          rows: rows.length,
+        });
       });
     });
 }

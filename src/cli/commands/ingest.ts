@@ -5,7 +5,12 @@ import { ingestPoliceUk } from '../../ingest/police-uk/index.js';
 import { IngestFailedError } from '../../ingest/common/failures.js';
 import { ingestPoliceExtract } from '../../ingest/police/index.js';
 import { ingestGeography } from '../../ingest/geography/index.js';
-import { cliPseudonymiser, ingestContext, withStore, type GlobalOptions } from '../context.js';
+import { basename } from 'node:path';
+import type { Store } from '../../store/port.js';
+import { appendAudit } from '../../security/audit.js';
+import { ingestPermission } from '../../security/agreements.js';
+import { loadPoliceProfile } from '../../ingest/police/profile.js';
+import { cliPseudonymiser, cliUser, ingestContext, withStore, type GlobalOptions } from '../context.js';
 import { terminal } from '../output.js';
 
 interface CommonIngestOptions {
@@ -14,7 +19,7 @@ interface CommonIngestOptions {
   rejects?: string;
 }
 
-function rate(text: string | undefined): number | undefined {
+export function rate(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text.replace(/%$/, '')) / (text.endsWith('%') ? 100 : 1);
   if (!Number.isFinite(value) || value < 0 || value > 1) throw new UsageError(`--max-reject-rate must be a fraction 0–1 or a percentage, got '${text}'`);
@@ -50,11 +55,30 @@ export function reportSummary(summary: IngestSummary, json: boolean | undefined)
   }
 }
 
-async function run(json: boolean | undefined, fn: () => Promise<IngestSummary>): Promise<void> {
+/** Runs an ingest, reports it and, given `audit`, records it in the audit log (refused files too). */
+export async function run(json: boolean | undefined, fn: () => Promise<IngestSummary>, audit?: { store: Store; source: string; paths: readonly string[] }): Promise<void> {
+  const record = async (action: 'ingest' | 'ingest.refused', s: IngestSummary) => {
+    if (!audit) return;
+    await appendAudit(audit.store, `cli:${cliUser()}`, action, {
+      source: audit.source,
+      inputs: audit.paths.map((p) => basename(p)),
+      files: s.files,
+      accepted: s.accepted,
+      rejected: s.rejected,
+      duplicates: s.duplicates,
+      updated: s.updated,
+      skippedFiles: s.skippedFiles,
+    });
+  };
   try {
-    reportSummary(await fn(), json);
+    const summary = await fn();
+    reportSummary(summary, json);
+    await record('ingest', summary);
   } catch (error) {
-    if (error instanceof IngestFailedError) reportSummary(error.summary, json);
+    if (error instanceof IngestFailedError) {
+      reportSummary(error.summary, json);
+      await record('ingest.refused', error.summary);
+    }
     throw error;
   }
 }
@@ -74,7 +98,7 @@ export function registerIngest(program: Command, global: () => GlobalOptions): v
       .argument('<paths...>', 'files or directories'),
   ).action(async (paths: string[], opts: CommonIngestOptions) => {
     await withStore(global(), (store) =>
-      run(opts.json, () => ingestPoliceUk(ingestContext(store), paths, { maxRejectRate: rate(opts.maxRejectRate), rejectsPath: opts.rejects })),
+      run(opts.json, () => ingestPoliceUk(ingestContext(store), paths, { maxRejectRate: rate(opts.maxRejectRate), rejectsPath: opts.rejects }), { store, source: 'police-uk', paths }),
     );
   });
 
@@ -86,17 +110,31 @@ export function registerIngest(program: Command, global: () => GlobalOptions): v
       .option('--profile <file>', 'force profile JSON mapping column names and codes')
       .option('--agency <name>', 'agency the records come from'),
   ).action(async (paths: string[], opts: CommonIngestOptions & { profile?: string; agency?: string }) => {
-    await withStore(global(), (store) =>
-      run(opts.json, () =>
-        ingestPoliceExtract(ingestContext(store), paths, {
-          profile: opts.profile,
-          agency: opts.agency,
-          maxRejectRate: rate(opts.maxRejectRate),
-          rejectsPath: opts.rejects,
-          pseudonymiser: cliPseudonymiser(),
-        }),
-      ),
-    );
+    await withStore(global(), async (store) => {
+      // The data-sharing agreement check: refuse, or drop the fields it does not permit.
+      const agency = opts.agency ?? (opts.profile ? loadPoliceProfile(opts.profile).agency : undefined) ?? 'police';
+      let permission;
+      try {
+        permission = await ingestPermission(store, agency, 'police', new Date().toISOString().slice(0, 10));
+      } catch (error) {
+        await appendAudit(store, `cli:${cliUser()}`, 'ingest.refused', { source: 'police', agency, inputs: paths.map((p) => basename(p)), reason: 'no current data-sharing agreement' });
+        throw error;
+      }
+      if (permission.status === 'no-agreements') terminal.note(`warning: ${permission.warning}`);
+      await run(
+        opts.json,
+        () =>
+          ingestPoliceExtract(ingestContext(store), paths, {
+            profile: opts.profile,
+            agency: opts.agency,
+            maxRejectRate: rate(opts.maxRejectRate),
+            rejectsPath: opts.rejects,
+            pseudonymiser: cliPseudonymiser(),
+            permittedColumns: permission.status === 'covered' ? permission.agreement.permittedFields : undefined,
+          }),
+        { store, source: 'police', paths },
+      );
+    });
   });
 
   ingest
@@ -121,6 +159,7 @@ export function registerIngest(program: Command, global: () => GlobalOptions): v
             boundaries: opts.boundaries,
             csp: opts.csp,
           }),
+          { store, source: 'geography', paths: [opts.lookup, opts.imd, opts.population, ...(opts.boundaries ?? []), opts.csp].filter((p): p is string => p !== undefined) },
         ),
       );
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { runQuery } from '../../query/run.js';
+import { runDisclosedQuery } from '../../security/disclosed-query.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { formatRows, terminal, type Format } from '../output.js';
 
@@ -45,6 +46,19 @@ export function querySpecFromOptions(opts: QueryOptions): Record<string, unknown
   return spec;
 }
 
+/** The query-spec part of an analysis command's options: filters only, each analysis sets its own breakdowns. */
+export function filtersFromOptions(opts: QueryOptions): Record<string, unknown> {
+  const input = querySpecFromOptions(opts);
+  delete input.by;
+  return input;
+}
+
+/** Writes the definition and caveats of a result as notes (stderr), after its data. */
+export function writeNotes(result: { definition: { id: string; version: number } | null; caveats: readonly string[] }): void {
+  if (result.definition) terminal.note(`definition: ${result.definition.id} v${result.definition.version}`);
+  for (const caveat of result.caveats) terminal.note(`note: ${caveat}`);
+}
+
 /** The flags of the query specification, shared by `svo query` and the analyses built on it. */
 export function addQueryOptions(command: Command, breakdowns = true): Command {
   command
@@ -70,18 +84,20 @@ export function registerQuery(program: Command, global: () => GlobalOptions): vo
     program
       .command('query')
       .description('count incidents, victims or offenders, or rates, by up to three breakdowns, with filters (the same query spec as POST /api/query)'),
-  ).action(async (opts: QueryOptions) => {
-    const format = checkFormat(opts.format);
-    const input = querySpecFromOptions(opts);
-    await withStore(global(), async (store) => {
-      const result = await runQuery(store, input);
-      if (format === 'json') {
-        terminal.data(JSON.stringify(result, null, 2));
-      } else {
-        terminal.data(formatRows(result.rows, result.columns.map((c) => c.name), format));
-        if (result.definition) terminal.note(`definition: ${result.definition.id} v${result.definition.version}`);
-        for (const caveat of result.caveats) terminal.note(`note: ${caveat}`);
-      }
+  )
+    .option('--disclosure-control', 'apply disclosure control as for viewers and the public (1–7 as *, rounding to 5, secondary suppression)')
+    .action(async (opts: QueryOptions & { disclosureControl?: boolean }) => {
+      const format = checkFormat(opts.format);
+      const input = querySpecFromOptions(opts);
+      await withStore(global(), async (store) => {
+        const result = opts.disclosureControl ? await runDisclosedQuery(store, input) : await runQuery(store, input);
+        if (format === 'json') {
+          terminal.data(JSON.stringify(result, null, 2));
+        } else {
+          terminal.data(formatRows(result.rows, result.columns.map((c) => c.name), format));
+          if (result.definition) terminal.note(`definition: ${result.definition.id} v${result.definition.version}`);
+          for (const caveat of result.caveats) terminal.note(`note: ${caveat}`);
+        }
+      });
     });
-  });
 }

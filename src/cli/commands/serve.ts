@@ -12,6 +12,8 @@ import { cliPseudonymiser, ingestContext, openCliStore, withStore, type GlobalOp
 import { terminal } from '../output.js';
 import { reportSummary } from './ingest.js';
 import { SVO_VERSION } from '../version.js';
+import { listUsers } from '../../security/users.js';
+import { DEMO_USERNAME, ensureDemoAccount } from '../../security/demo-account.js';
 
 interface DemoOptions {
   seed: string;
@@ -41,12 +43,18 @@ async function generateDemo(store: Store, opts: DemoOptions): Promise<void> {
   }
 }
 
-async function startServer(store: Store, port: number, host: string, demo: boolean): Promise<void> {
-  const app = createApp({ store, demo, version: SVO_VERSION, log: (m) => terminal.error(m) });
+async function startServer(store: Store, port: number, host: string, demo: boolean, demoPassword: string | null = null): Promise<void> {
+  const secure = process.env.SVO_TLS === '1';
+  const app = createApp({ store, demo, secure, version: SVO_VERSION, log: (m) => terminal.error(m) });
+  if (!demoPassword && (await listUsers(store)).length === 0) {
+    terminal.note('no accounts yet: nobody can sign in; create one with `svo users add --username <u> --role admin --password-stdin`');
+  }
   await new Promise<void>((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
       terminal.note(`svo ${SVO_VERSION} serving ${store.description}${demo ? ' (DEMO DATA: synthetic)' : ''}`);
       terminal.data(`http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}/`);
+      // Shown on the console only (stderr of this process), never written to a file or the audit log.
+      if (demoPassword) terminal.note(`demo sign-in: username ${DEMO_USERNAME}, password ${demoPassword} (new at every start)`);
     });
     const stop = () => {
       server.close();
@@ -102,6 +110,7 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
       await store.close();
       throw error;
     }
-    await startServer(store, portOf(opts), hostOf(opts), true);
+    const password = await ensureDemoAccount(store);
+    await startServer(store, portOf(opts), hostOf(opts), true, password);
   });
 }

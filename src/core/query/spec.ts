@@ -10,7 +10,7 @@ import { parsePeriod } from '../period.js';
 export const MEASURES = ['incidents', 'victims', 'offenders', 'rate'] as const;
 export const SUPPORTED_MEASURES = ['incidents', 'victims', 'offenders', 'rate'] as const;
 export const RATE_PER = [1000, 100000] as const;
-export const SOURCES = ['police', 'police-uk'] as const;
+export const SOURCES = ['police', 'police-uk', 'istv', 'ambulance'] as const;
 
 export const DIMENSIONS = [
   'month',
@@ -37,7 +37,22 @@ export const DIMENSIONS = [
   'victim_sex',
   'offender_age_band',
   'offender_sex',
+  // Injury surveillance (ISTV and ambulance records): see INJURY_DIMENSIONS.
+  'assault_method',
+  'assault_location_type',
+  'place',
+  'age_band',
+  'sex',
+  'category',
+  'conveyed',
 ] as const;
+
+/**
+ * Dimensions only the injury-surveillance sources supply: ISTV assault method and location type (as
+ * mapped by the code lists), the matched place, the record's own age band (as the ED or ambulance
+ * service banded it) and sex; the ambulance call category (C1–C5) and whether the patient was conveyed.
+ */
+export const INJURY_DIMENSIONS = ['assault_method', 'assault_location_type', 'place', 'age_band', 'sex', 'category', 'conveyed'] as const;
 
 export type Measure = (typeof MEASURES)[number];
 export type Source = (typeof SOURCES)[number];
@@ -50,6 +65,9 @@ export const TIME_DIMENSIONS: readonly Dimension[] = ['month', 'week', 'quarter'
 export const SOURCE_MEASURES: Record<Source, readonly Measure[]> = {
   police: ['incidents', 'victims', 'offenders', 'rate'],
   'police-uk': ['incidents', 'rate'],
+  // Each ISTV record is one assault attendance, each ambulance record one patient of a call.
+  istv: ['incidents', 'rate'],
+  ambulance: ['incidents', 'rate'],
 };
 
 /** Age bands of `victim_age_band` / `offender_age_band`, in order; `unknown` when no age is recorded. */
@@ -65,9 +83,13 @@ export const PERSON_DIMENSIONS: Partial<Record<Dimension, Measure>> = {
 
 /** Which dimensions each source can supply, in the order they are listed to users. */
 export const SOURCE_DIMENSIONS: Record<Source, readonly Dimension[]> = {
-  // Record-level police data supply everything except data.police.uk's own category field.
-  police: DIMENSIONS.filter((d) => d !== 'crime_type'),
+  // For record-level police data `crime_type` is the Home Office offence group of the HOCR code.
+  police: DIMENSIONS.filter((d) => !(INJURY_DIMENSIONS as readonly string[]).includes(d)),
   'police-uk': ['month', 'quarter', 'year', 'financial_year', 'crime_type', 'lsoa', 'msoa', 'lad', 'csp', 'imd_decile'],
+  // Time of the assault (not of the arrival); the area is the matched place's LSOA.
+  istv: ['month', 'week', 'quarter', 'year', 'financial_year', 'day_of_week', 'hour', 'assault_method', 'assault_location_type', 'place', 'lsoa', 'msoa', 'lad', 'csp', 'imd_decile', 'age_band', 'sex'],
+  // Time of the call; the area is the call's own LSOA, else its address's matched place's.
+  ambulance: ['month', 'week', 'quarter', 'year', 'financial_year', 'day_of_week', 'hour', 'lsoa', 'msoa', 'lad', 'csp', 'imd_decile', 'category', 'conveyed', 'age_band', 'sex', 'place'],
 };
 
 export const MAX_BREAKDOWNS = 3;
@@ -145,9 +167,16 @@ export function parseQuerySpec(input: unknown): QuerySpec {
   }
   for (const d of used) {
     const measure = PERSON_DIMENSIONS[d];
-    if (measure && measure !== spec.measure) {
-      throw new UsageError(`'${d}' describes each of the ${measure}, so it needs measure '${measure}' (got '${spec.measure}')`, `e.g. --measure ${measure} --by ${d}`);
-    }
+    if (!measure || measure === spec.measure) continue;
+    // A rate by age band counts the people of that role per head of population in the same band.
+    if (spec.measure === 'rate' && d.endsWith('_age_band')) continue;
+    const hint = spec.measure === 'rate' ? 'rates by sex need population by sex, which svo does not load; use counts' : `e.g. --measure ${measure} --by ${d}`;
+    throw new UsageError(`'${d}' describes each of the ${measure}, so it needs measure '${measure}'${spec.measure === 'rate' ? ' (a rate can use the age bands only)' : ''} (got '${spec.measure}')`, hint);
+  }
+  const roles = new Set(used.map((d) => PERSON_DIMENSIONS[d]).filter((m) => m !== undefined));
+  if (roles.size > 1) throw new UsageError('a query can describe victims or offenders, not both at once', 'run one query per role');
+  if ((spec.source === 'istv' || spec.source === 'ambulance') && spec.definition !== undefined) {
+    throw new UsageError(`source '${spec.source}' has no serious-violence definition (its records are assaults, not HOCR-coded offences)`, 'drop --definition: every record is counted');
   }
   if (spec.source === 'police-uk') {
     if (spec.definition !== undefined) {
@@ -163,4 +192,18 @@ export function parseQuerySpec(input: unknown): QuerySpec {
     if (to !== undefined && parsePeriod(to.slice(0, 7)).to !== to) throw new UsageError(`police-uk data are monthly: --to must be a month, quarter, year or financial year, got '${spec.to}'`);
   }
   return spec;
+}
+
+/**
+ * The people a spec counts: victims or suspects (offenders) for those measures, and for a rate broken
+ * down or filtered by an age band; null when it counts incidents.
+ */
+export function personRole(spec: QuerySpec): 'victim' | 'suspect' | null {
+  if (spec.measure === 'victims') return 'victim';
+  if (spec.measure === 'offenders') return 'suspect';
+  if (spec.measure !== 'rate') return null;
+  const used = [...spec.by, ...(Object.keys(spec.where) as Dimension[])];
+  if (used.some((d) => PERSON_DIMENSIONS[d] === 'victims')) return 'victim';
+  if (used.some((d) => PERSON_DIMENSIONS[d] === 'offenders')) return 'suspect';
+  return null;
 }

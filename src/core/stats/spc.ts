@@ -148,13 +148,11 @@ export function xmrChart(values: readonly number[], options: SpcOptions = {}): S
   if (options.target !== undefined && last) {
     const lower = last.centre - LIMIT_FACTOR * last.amr;
     const upper = last.centre + LIMIT_FACTOR * last.amr;
-    if (options.target > lower && options.target < upper) assurance = 'hit_and_miss';
-    else {
-      // The process sits entirely on one side of the target: better side passes.
-      const processAbove = lower >= options.target;
-      const passes = improvement === 'decrease' ? !processAbove : processAbove;
-      assurance = passes ? 'consistently_pass' : 'consistently_fail';
-    }
+    // Only a target strictly beyond a limit leaves the process wholly on one side of it; a target on a
+    // limit is still hit and miss (as NHSRplotthedots' ptd_calculate_assurance_type).
+    if (options.target > upper) assurance = improvement === 'decrease' ? 'consistently_pass' : 'consistently_fail';
+    else if (options.target < lower) assurance = improvement === 'decrease' ? 'consistently_fail' : 'consistently_pass';
+    else assurance = 'hit_and_miss';
   }
   return { points, assurance };
 }

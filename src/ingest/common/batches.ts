@@ -80,3 +80,22 @@ export function writeRejects(path: string, rejects: readonly { file: string; rej
   for (const { file, reject } of rejects) lines.push(csvLine([file, reject.line, reject.column, reject.value, reject.reason]));
   writeFileSync(path, lines.join(''), { mode: 0o600 });
 }
+
+/**
+ * Records one file's rejected rows and refuses the file when too many were rejected. Rejects go beside
+ * the input (`<input>.rejects.csv`) or, with a run-wide `rejectsPath`, into that one file with every
+ * file's rejects so far (`runRejects` collects them). Returns where the rejects were written.
+ */
+export function settleRejects(
+  path: string,
+  rejects: readonly Reject[],
+  rowsRead: number,
+  options: { rejectsPath?: string; maxRejectRate?: number },
+  runRejects: { file: string; reject: Reject }[],
+): string {
+  const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
+  for (const reject of rejects) runRejects.push({ file: path, reject });
+  if (rejects.length > 0) writeRejects(rejectsPath, options.rejectsPath ? runRejects : rejects.map((reject) => ({ file: path, reject })));
+  enforceRejectRate(path, rejects.length, rowsRead, options.maxRejectRate ?? 0.05, rejects.length ? rejectsPath : null);
+  return rejectsPath;
+}

@@ -69,7 +69,4 @@ export const INCIDENT_TABLE_COLUMNS = [
 
 export const PEOPLE_TABLE_COLUMNS = ['incident_id', 'role', 'person_key', 'age', 'sex', 'ethnicity', 'home_area'] as const;
 
-/** Header text → comparable form: case, spaces, dashes and underscores do not matter. */
-export function headerKey(text: string): string {
-  return text.trim().toLowerCase().replace(/[\s_\-./]+/g, '_');
-}
+export { headerKey } from '../common/profile.js';

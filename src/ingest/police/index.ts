@@ -1,17 +1,15 @@
-import { extname, basename } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { FileRejectedError, SvoError } from '../../core/errors.js';
 import { classifyIncidents } from '../../classify/apply.js';
 import { storedDefinitions } from '../../classify/definitions.js';
 import type { Queryable } from '../../store/port.js';
-import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, sqlTimestamp, writeRejects } from '../common/batches.js';
-import { countDataRows, csvField, parseCsvChunks, type ParsedTable } from '../common/csv.js';
-import { decodeText, expandPaths, sha256 } from '../common/files.js';
+import { insertBatch, isAlreadyIngested, nextBatchId, settleRejects, sqlTimestamp } from '../common/batches.js';
+import { csvField } from '../common/csv.js';
 import type { Pseudonymiser } from '../common/pseudonymise.js';
-import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
-import { readXlsx } from '../common/xlsx.js';
+import type { IngestContext, IngestSummary, Reject } from '../common/types.js';
+import { ingestFiles } from '../common/run.js';
+import { readTable } from '../common/table.js';
 import { loadLsoaLocator } from '../geography/locator-store.js';
-import { IngestFailedError, type FileFailure } from '../common/failures.js';
 import { INCIDENT_TABLE_COLUMNS, PEOPLE_TABLE_COLUMNS, POLICE_COLUMNS, REQUIRED_POLICE_COLUMNS } from './columns.js';
 import { loadPoliceProfile, mapHeader, type PoliceProfile } from './profile.js';
 import { PoliceTransformer, type IncidentDraft } from './transform.js';
@@ -29,6 +27,8 @@ export interface PoliceExtractOptions {
   maxRejectRate?: number;
   rejectsPath?: string;
   pseudonymiser: Pseudonymiser;
+  /** Canonical columns a data-sharing agreement permits; others are dropped before reading (undefined = all). */
+  permittedColumns?: readonly string[];
 }
 
 /**
@@ -36,47 +36,31 @@ export interface PoliceExtractOptions {
  * transformed in memory, then loaded, merged with earlier extracts and classified in one transaction.
  */
 export async function ingestPoliceExtract(ctx: IngestContext, paths: readonly string[], options: PoliceExtractOptions): Promise<IngestSummary> {
-  const started = performance.now();
   const profile = options.profile ? loadPoliceProfile(options.profile) : null;
   const agency = options.agency ?? profile?.agency ?? 'police';
-  const files = expandPaths(paths, (name) => /\.(csv|xlsx)$/i.test(name));
-  const summary = emptySummary();
-  const failures: FileFailure[] = [];
-  const unrecognised: Record<string, number> = {};
   const runRejects: { file: string; reject: Reject }[] = [];
-  let rowsRead = 0;
   const locator = await loadLsoaLocator(ctx.store);
-  for (const path of files) {
-    try {
-      const part = await ingestOneFile(ctx, path, { ...options, agency, runRejects, profileData: profile, locate: locator ? (lon, lat) => locator.locate(lon, lat) : null });
-      summary.files++;
-      summary.accepted += part.accepted;
-      summary.rejected += part.rejected;
-      summary.duplicates += part.duplicates;
-      summary.updated += part.updated;
-      summary.skippedFiles += part.skipped ? 1 : 0;
-      rowsRead += part.rowsRead;
-      summary.warnings.push(...part.warnings);
-      for (const [code, n] of Object.entries(part.unrecognised)) unrecognised[code] = (unrecognised[code] ?? 0) + n;
-    } catch (error) {
-      if (!(error instanceof FileRejectedError)) throw error;
-      failures.push({ file: path, message: error.message + (error.hint ? ` (${error.hint})` : '') });
-    }
-  }
-  summary.seconds = (performance.now() - started) / 1000;
-  summary.details.unrecognisedHocrCodes = unrecognised;
-  // Extract rows, not incidents: rows sharing a crime_ref become one incident.
-  summary.details.rowsRead = rowsRead;
-  summary.rowsPerSecond = Math.round(rowsRead / Math.max(summary.seconds, 1e-9));
-  if (Object.keys(unrecognised).length > 0) {
-    summary.warnings.push(
-      `unrecognised HOCR codes (accepted, counted in no definition): ${Object.entries(unrecognised)
-        .map(([c, n]) => `${c} ×${n}`)
-        .join(', ')}`,
-    );
-  }
-  if (failures.length > 0) throw new IngestFailedError(summary, failures);
-  return summary;
+  const locate = locator ? (lon: number, lat: number) => locator.locate(lon, lat) : null;
+  return ingestFiles(
+    ctx,
+    paths,
+    /\.(csv|xlsx)$/i,
+    'police extracts (.csv, .xlsx)',
+    async (path) => {
+      const { unrecognised, ...part } = await ingestOneFile(ctx, path, { ...options, agency, runRejects, profileData: profile, locate });
+      return { ...part, details: { unrecognisedHocrCodes: unrecognised } };
+    },
+    async (summary) => {
+      const unrecognised = (summary.details.unrecognisedHocrCodes ??= {}) as Record<string, number>;
+      if (Object.keys(unrecognised).length > 0) {
+        summary.warnings.push(
+          `unrecognised HOCR codes (accepted, counted in no definition): ${Object.entries(unrecognised)
+            .map(([c, n]) => `${c} ×${n}`)
+            .join(', ')}`,
+        );
+      }
+    },
+  );
 }
 
 interface FileOptions extends PoliceExtractOptions {
@@ -97,38 +81,19 @@ interface FileResult {
   unrecognised: Record<string, number>;
 }
 
-interface ExtractTable {
-  header: string[];
-  chunks: Iterable<ParsedTable>;
-  rowCount: () => number;
-  sha: string;
-  excel: boolean;
-}
-
-async function readTable(path: string): Promise<ExtractTable> {
-  const bytes = readFileSync(path);
-  const ext = extname(path).toLowerCase();
-  if (ext === '.xlsx') {
-    const table = await readXlsx(path, bytes);
-    return { header: table.header, chunks: [table], rowCount: () => table.rows.length, sha: sha256(bytes), excel: true };
-  }
-  if (ext !== '.csv' && ext !== '.txt') {
-    throw new FileRejectedError(path, `unsupported file type '${ext || '(none)'}'`, 'expected a .csv or .xlsx police extract');
-  }
-  const text = decodeText(path, bytes);
-  const { header, chunks } = parseCsvChunks(path, text);
-  return { header, chunks, rowCount: () => countDataRows(text), sha: sha256(bytes), excel: false };
-}
-
 async function ingestOneFile(ctx: IngestContext, path: string, options: FileOptions): Promise<FileResult> {
   const startedAt = ctx.now();
-  const table = await readTable(path);
+  const table = await readTable(path, { expected: 'a .csv or .xlsx police extract' });
   if (await isAlreadyIngested(ctx.store, POLICE_SOURCE, table.sha)) {
     ctx.log(`${path}: identical file already ingested, skipped`);
     const rows = table.rowCount();
     return { accepted: 0, rejected: 0, duplicates: rows, updated: 0, skipped: true, rowsRead: rows, warnings: [], unrecognised: {} };
   }
   const mapping = mapHeader(table.header, options.profileData);
+  const notPermitted = options.permittedColumns ? [...mapping.keys()].filter((c) => !options.permittedColumns!.includes(c)) : [];
+  for (const c of notPermitted) if (!REQUIRED_POLICE_COLUMNS.includes(c)) mapping.delete(c);
+  const refused = notPermitted.filter((c) => REQUIRED_POLICE_COLUMNS.includes(c));
+  if (refused.length) throw new FileRejectedError(path, `the data-sharing agreement does not permit required column(s): ${refused.join(', ')}`, 'amend the agreement or the extract');
   const missing = REQUIRED_POLICE_COLUMNS.filter((c) => !mapping.has(c));
   if (mapping.size === 0) {
     // Never echo the first row here: without a header it is data, and may identify people.
@@ -168,13 +133,8 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
   }
   const result = transformer.finish();
   if (result.rowsRead === 0) throw new FileRejectedError(path, 'has a header but no data rows');
-  const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
   // One --rejects file collects every file's rejects; the default is one file beside each input.
-  for (const reject of result.rejects) options.runRejects.push({ file: path, reject });
-  if (result.rejects.length > 0) {
-    writeRejects(rejectsPath, options.rejectsPath ? options.runRejects : result.rejects.map((reject: Reject) => ({ file: path, reject })));
-  }
-  enforceRejectRate(path, result.rejects.length, result.rowsRead, options.maxRejectRate ?? 0.05, result.rejects.length ? rejectsPath : null);
+  const rejectsPath = settleRejects(path, result.rejects, result.rowsRead, options, options.runRejects);
 
   const batchId = await nextBatchId(ctx.store);
   const counts = await ctx.store.transaction(async (tx) => {
@@ -200,6 +160,7 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
     return c;
   });
   const warnings: string[] = [];
+  if (notPermitted.length) warnings.push(`${path}: dropped column(s) the data-sharing agreement does not permit: ${notPermitted.join(', ')}`);
   if (result.conflictingRefs > 0) {
     warnings.push(`${path}: ${result.conflictingRefs} crime_ref(s) had rows with different offence dates; the first row's were kept`);
   }

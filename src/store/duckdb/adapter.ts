@@ -69,6 +69,10 @@ class DuckDBQueryable implements Queryable {
     });
   }
 
+  async refreshStatistics(): Promise<void> {
+    // DuckDB keeps statistics up to date as it writes.
+  }
+
   async run(sql: string, params?: readonly SqlValue[]): Promise<void> {
     await this.connection.run(sql, bindable(params));
   }

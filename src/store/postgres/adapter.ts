@@ -29,6 +29,10 @@ class PostgresQueryable implements Queryable {
     return result.rows as T[];
   }
 
+  async refreshStatistics(tables: readonly string[]): Promise<void> {
+    for (const table of tables) await this.client.query(`ANALYZE ${table}`);
+  }
+
   async run(sql: string, params?: readonly SqlValue[]): Promise<void> {
     await this.client.query({ text: sql, values: params as unknown[] | undefined });
   }
@@ -38,7 +42,11 @@ class PostgresQueryable implements Queryable {
     const run = async (client: pg.PoolClient) => {
       const stream = client.query(copyFrom(copy));
       await pipeline(Readable.from(csvChunks), stream);
-      return Number(stream.rowCount ?? 0);
+      const loaded = Number(stream.rowCount ?? 0);
+      // Fresh statistics after a bulk load: without them the planner takes a just-filled table for
+      // empty and picks nested loops that make the next joins take seconds instead of milliseconds.
+      if (loaded >= ANALYZE_AFTER_ROWS) await client.query(`ANALYZE ${table}`);
+      return loaded;
     };
     if (this.client instanceof Pool) {
       const client = await this.client.connect();
@@ -51,6 +59,9 @@ class PostgresQueryable implements Queryable {
     return run(this.client as pg.PoolClient);
   }
 }
+
+/** Bulk loads at least this large refresh the table's planner statistics. */
+const ANALYZE_AFTER_ROWS = 500;
 
 export interface PostgresOptions {
   connectionString: string;

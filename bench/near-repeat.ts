@@ -1,7 +1,9 @@
 /**
  * Near-repeat (Knox) benchmark: 10,000 events, 999 permutations (issue 4 target ≤ 5 s), on a seeded
  * synthetic city and, when ../shared/data is present, on 10,000 real data.police.uk Leicestershire
- * violence records (snap points, dated by month). When R and surveillance are installed, R
+ * violence records (snap points, dated by month). Each is timed as `svo near-repeat` runs it (worker
+ * threads, one per core, in a fresh node from the compiled dist/ that `npm run bench` builds) and in
+ * one thread, and the two tables are checked to be identical. When R and surveillance are installed, R
  * surveillance::knox is timed in the same run on the same synthetic events with one threshold pair
  * (its 2×2 table); it needs all n(n−1)/2 distances, so it is timed with few permutations and its
  * 999-permutation time is extrapolated from the per-permutation slope. Not a test: prints numbers.
@@ -10,10 +12,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { gunzipSync } from 'node:zlib';
+import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { wgs84ToBng } from '../src/core/geo/bng.js';
-import { knoxTest, type KnoxEvent, type KnoxOptions } from '../src/core/spatial/knox.js';
+import { knoxTest, type KnoxEvent, type KnoxOptions, type KnoxResult } from '../src/core/spatial/knox.js';
 import { createRng } from '../src/core/spatial/rng.js';
 
 const SHARED = resolve(import.meta.dirname, '../../shared/data/police-street-crime-leicestershire');
@@ -61,17 +66,80 @@ export function realLeicestershire(n: number): KnoxEvent[] | null {
   return events;
 }
 
-/** Wall and CPU seconds: the machine is shared, so CPU time is the steadier figure. */
-function time(events: KnoxEvent[], options: KnoxOptions): { seconds: number; cpuSeconds: number; closePairs: number } {
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const result = knoxTest(events, options);
-  const used = process.cpuUsage(cpu);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, closePairs: result.closePairs };
+interface Timing {
+  seconds: number;
+  /** CPU of the whole process, all threads. */
+  cpuSeconds: number;
+  closePairs: number;
+  result: KnoxResult;
 }
 
-const describe = (r: { seconds: number; cpuSeconds: number; closePairs: number }, permutations: number) =>
+/** Wall and CPU seconds: the machine is shared, so CPU time is the steadier figure. */
+async function time(run: () => KnoxResult | Promise<KnoxResult>): Promise<Timing> {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const result = await run();
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, closePairs: result.closePairs, result };
+}
+
+const COMPILED = resolve(import.meta.dirname, '../dist/analysis/knox-parallel.js');
+
+/**
+ * Times `knoxTestParallel` in a fresh plain `node` from dist/ (which `npm run bench` builds): as
+ * `svo near-repeat` runs it, cold, with workers that load plain JavaScript. (Inside this tsx process,
+ * the workers' module loading would also go through tsx and cost more.) Only the call is timed.
+ */
+const CHILD = `
+import { readFileSync } from 'node:fs';
+const [moduleUrl, eventsFile, optionsJson] = process.argv.slice(2);
+const { knoxTestParallel, workersFor } = await import(moduleUrl);
+const events = JSON.parse(readFileSync(eventsFile, 'utf8'));
+const options = JSON.parse(optionsJson);
+const started = performance.now();
+const cpu = process.cpuUsage();
+const result = await knoxTestParallel(events, options);
+const used = process.cpuUsage(cpu);
+const workers = workersFor({ events: events.length, closePairs: result.closePairs, options });
+process.stdout.write(JSON.stringify({ seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, closePairs: result.closePairs, result, workers }));
+`;
+
+async function timeParallel(events: KnoxEvent[], options: KnoxOptions): Promise<Timing & { workers: number; from: string }> {
+  if (!existsSync(COMPILED)) {
+    const parallel = await import('../src/analysis/knox-parallel.js');
+    const timing = await time(() => parallel.knoxTestParallel(events, options));
+    return { ...timing, workers: parallel.workersFor({ events: events.length, closePairs: timing.closePairs, options }), from: 'src/ in this tsx process (dist/ not built)' };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'svo-bench-knox-'));
+  try {
+    const file = join(dir, 'events.json');
+    writeFileSync(file, JSON.stringify(events));
+    const script = join(dir, 'knox-parallel.mjs');
+    writeFileSync(script, CHILD);
+    const run = spawnSync(process.execPath, [script, pathToFileURL(COMPILED).href, file, JSON.stringify(options)], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0) throw new Error(`the parallel Knox run failed:\n${run.stderr}`);
+    return { ...(JSON.parse(run.stdout) as Timing & { workers: number }), from: 'dist/, fresh node' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const describe = (r: Timing, permutations: number) =>
   `${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(2)} s; ${r.closePairs.toLocaleString('en-GB')} pairs within the last band, ${((r.cpuSeconds * 1e9) / (r.closePairs * permutations)).toFixed(1)} ns CPU per pair per permutation)`;
+
+/** Times one data set both ways and logs both; returns the parallel wall time. */
+async function timeBothWays(label: string, events: KnoxEvent[], options: KnoxOptions, log: (line: string) => void): Promise<number> {
+  const threads = await timeParallel(events, options);
+  const one = await time(() => knoxTest(events, options));
+  log(`${label}:`);
+  log(`  ${threads.workers} worker thread${threads.workers === 1 ? '' : 's'} (${threads.from}): ${describe(threads, options.permutations)}`);
+  log(`  one thread (warm, in this process): ${describe(one, options.permutations)}`);
+  log(`  tables identical: ${isDeepStrictEqual(threads.result, one.result) ? 'yes' : 'NO'}`);
+  return threads.seconds;
+}
 
 const R_SCRIPT = `
 suppressPackageStartupMessages(library(surveillance))
@@ -116,23 +184,22 @@ function timeR(events: KnoxEvent[], log: (line: string) => void): number | null 
 
 export async function benchNearRepeat(log: (line: string) => void): Promise<void> {
   log('\n## Near repeat (Knox), 10,000 events, 999 permutations (target ≤ 5 s)');
+  log(`${availableParallelism()} cores`);
   const city = syntheticCity(EVENTS, 4);
   const base: KnoxOptions = { spatialBand: 100, spatialBands: 5, temporalBand: 7, temporalBands: 4, distance: 'euclidean', permutations: 999, seed: 1 };
   // Warm-up, so the figures are not JIT compilation.
   knoxTest(city.slice(0, 2000), { ...base, permutations: 20 });
   // Time grows with the pairs closer than the largest spatial band (re-counted per permutation): the
-  // synthetic city is denser than the real county (about 500 such pairs per event against 40).
-  const synthetic = time(city, base);
-  const svoSeconds = synthetic.seconds;
-  log(`synthetic city (dense core), 100 m × 5, 7 days × 4, euclidean: ${describe(synthetic, base.permutations)}`);
+  // synthetic city is denser than the real county (about 250 such pairs per event against 40).
+  const svoSeconds = await timeBothWays('synthetic city (dense core), 100 m × 5, 7 days × 4, euclidean', city, base, log);
   const real = realLeicestershire(EVENTS);
   if (real === null) log(`real data: skipped, ${SHARED} is absent`);
   else {
     const options = { ...base, temporalBand: 31, temporalBands: 3 };
-    log(`real data.police.uk Leicestershire violence (${real.length.toLocaleString('en-GB')} snap points, monthly dates), 100 m × 5, 31 days × 3: ${describe(time(real, options), options.permutations)}`);
+    await timeBothWays(`real data.police.uk Leicestershire violence (${real.length.toLocaleString('en-GB')} snap points, monthly dates), 100 m × 5, 31 days × 3`, real, options, log);
   }
   const r = timeR(city, log);
-  if (r !== null) log(`ratio R surveillance::knox (999 permutations, one threshold) / svo (999 permutations, ${(base.spatialBands + 2) * (base.temporalBands + 1)} band cells): ${(r / svoSeconds).toFixed(0)}×`);
+  if (r !== null) log(`ratio R surveillance::knox (999 permutations, one threshold) / svo (999 permutations, ${(base.spatialBands + 2) * (base.temporalBands + 1)} band cells, worker threads): ${(r / svoSeconds).toFixed(0)}×`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) void benchNearRepeat((line) => console.log(line));

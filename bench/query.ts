@@ -1,8 +1,10 @@
 /**
  * Query latency on a store holding the 1,000,000-incident synthetic extract: single-dimension
  * breakdowns with one filter, and three-dimension breakdowns, each run warm (after one untimed run)
- * several times; prints p50 and p95 per query and over all runs of each kind.
+ * several times; prints p50 and p95 per query and over all runs of each kind, and the machine's load
+ * average, since other work on a shared machine moves these figures more than anything in svo does.
  */
+import { loadavg } from 'node:os';
 import { openStore } from '../src/store/open.js';
 import { runQuery } from '../src/query/run.js';
 
@@ -46,7 +48,8 @@ export async function benchQueries(label: string, location: { dbPath?: string; d
         log(`  ${label} ${JSON.stringify(spec)}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms`);
       }
       all.sort((a, b) => a - b);
-      log(`${label} ${kind}: p50 ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms over ${all.length} warm runs`);
+      const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
+      log(`${label} ${kind}: p50 ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms over ${all.length} warm runs (load average ${load})`);
     }
   } finally {
     await store.close();

@@ -5,17 +5,19 @@
  * GNU time.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { generateArea } from '../src/synth/area.js';
 import { generatePoliceCsv, INCIDENTS_PER_YEAR_AT_SCALE_1, scaleForRows } from '../src/synth/police.js';
-import { cspCsv, imdCsv, lookupCsv, populationCsv } from '../src/synth/files.js';
+import { boundariesGeoJson, cspCsv, imdCsv, lookupCsv, populationCsv } from '../src/synth/files.js';
 import { benchQueries } from './query.js';
 import { benchSpatial } from './spatial.js';
 import { benchNearRepeat } from './near-repeat.js';
+import { benchDashboard } from './dashboard.js';
+import { benchReport } from './report.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -116,28 +118,38 @@ async function extractBench(): Promise<void> {
   rmSync(join(work, 'extract.duckdb'), { force: true });
 }
 
+/** The 1M-incident DuckDB store shared by the query and dashboard benches (built once per run). */
+let queryStore: Promise<{ duckDb: string; file: string; geoArgs: string[]; accepted: number; years: number }> | null = null;
+function buildQueryStore(): Promise<{ duckDb: string; file: string; geoArgs: string[]; accepted: number; years: number }> {
+  queryStore ??= (async () => {
+    const incidentsWanted = Number(process.env.SVO_BENCH_INCIDENTS ?? 1_000_000);
+    const years = 3;
+    const area = generateArea(11);
+    const file = join(work, 'incidents.csv');
+    const out = createWriteStream(file);
+    for (const chunk of generatePoliceCsv(area, { seed: 11, years, scale: incidentsWanted / (INCIDENTS_PER_YEAR_AT_SCALE_1 * years) })) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    await new Promise<void>((r) => out.end(() => r()));
+    // The area's geography first, so incidents are placed in LSOAs and area queries have populations.
+    const geo = { lookup: join(work, 'lookup.csv'), imd: join(work, 'imd.csv'), population: join(work, `sape-mid${area.midYear}-syoa.csv`), csp: join(work, 'csp.csv') };
+    writeFileSync(geo.lookup, lookupCsv(area));
+    writeFileSync(geo.imd, imdCsv(area));
+    writeFileSync(geo.population, populationCsv(area));
+    writeFileSync(geo.csp, cspCsv(area));
+    const geoArgs = ['ingest', 'geography', '--lookup', geo.lookup, '--imd', geo.imd, '--population', geo.population, '--csp', geo.csp];
+    const duckDb = join(work, 'queries.duckdb');
+    runCli(['--db', duckDb, ...geoArgs], { DATABASE_URL: '' });
+    const loaded = runCli(['--db', duckDb, 'ingest', 'police', file, '--agency', 'Bench Police'], { DATABASE_URL: '' });
+    return { duckDb, file, geoArgs, accepted: Number(loaded.summary.accepted), years };
+  })();
+  return queryStore;
+}
+
 /** Query latency over about 1,000,000 synthetic incidents (3 years) with the area's geography loaded. */
 async function queryBench(): Promise<void> {
-  const incidentsWanted = Number(process.env.SVO_BENCH_INCIDENTS ?? 1_000_000);
-  const years = 3;
-  const area = generateArea(11);
-  const file = join(work, 'incidents.csv');
-  const out = createWriteStream(file);
-  for (const chunk of generatePoliceCsv(area, { seed: 11, years, scale: incidentsWanted / (INCIDENTS_PER_YEAR_AT_SCALE_1 * years) })) {
-    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((r) => out.end(() => r()));
-  // The area's geography first, so incidents are placed in LSOAs and area queries have populations.
-  const geo = { lookup: join(work, 'lookup.csv'), imd: join(work, 'imd.csv'), population: join(work, `sape-mid${area.midYear}-syoa.csv`), csp: join(work, 'csp.csv') };
-  writeFileSync(geo.lookup, lookupCsv(area));
-  writeFileSync(geo.imd, imdCsv(area));
-  writeFileSync(geo.population, populationCsv(area));
-  writeFileSync(geo.csp, cspCsv(area));
-  const geoArgs = ['ingest', 'geography', '--lookup', geo.lookup, '--imd', geo.imd, '--population', geo.population, '--csp', geo.csp];
-  const duckDb = join(work, 'queries.duckdb');
-  runCli(['--db', duckDb, ...geoArgs], { DATABASE_URL: '' });
-  const loaded = runCli(['--db', duckDb, 'ingest', 'police', file, '--agency', 'Bench Police'], { DATABASE_URL: '' });
-  console.log(`\n## query latency over ${fmt(Number(loaded.summary.accepted))} synthetic incidents (${years} years), warm, ${20} runs per query`);
+  const { duckDb, file, geoArgs, accepted, years } = await buildQueryStore();
+  console.log(`\n## query latency over ${fmt(accepted)} synthetic incidents (${years} years), warm, ${20} runs per query`);
   await benchQueries('DuckDB', { dbPath: duckDb }, console.log);
   const pgResult = await withPgSchema(async (env) => {
     runCli(geoArgs, env);
@@ -145,6 +157,25 @@ async function queryBench(): Promise<void> {
     await benchQueries('PostgreSQL', { databaseUrl: env.DATABASE_URL, pgSchema: env.SVO_PG_SCHEMA }, console.log);
   });
   if (typeof pgResult === 'string') console.log(`PostgreSQL: ${pgResult}`);
+}
+
+/** Dashboard first paint and repaint in Chromium over the same 1M-incident store. */
+async function dashboardBench(): Promise<void> {
+  const { duckDb, accepted } = await buildQueryStore();
+  console.log(`\n## dashboard in Chromium over ${fmt(accepted)} synthetic incidents (DuckDB, localhost)`);
+  await benchDashboard(duckDb, console.log);
+}
+
+/** The quarterly Board pack (all formats) over a copy of the 1M-incident store, with LSOA boundaries added for the hot spot map. */
+async function reportBench(): Promise<void> {
+  const { duckDb, accepted } = await buildQueryStore();
+  const copy = join(work, 'report.duckdb');
+  copyFileSync(duckDb, copy);
+  const boundaries = join(work, 'boundaries.geojson');
+  writeFileSync(boundaries, boundariesGeoJson(generateArea(11)));
+  runCli(['--db', copy, 'ingest', 'geography', '--boundaries', boundaries], { DATABASE_URL: '' });
+  console.log(`\n## reports: quarterly Board pack over ${fmt(accepted)} synthetic incidents (DuckDB)`);
+  await benchReport(copy, work, console.log);
 }
 
 try {
@@ -161,6 +192,8 @@ try {
     console.log('\n## near repeat (Knox)');
     await benchNearRepeat(console.log);
   }
+  if (!only || only === 'dashboard') await dashboardBench();
+  if (!only || only === 'reports') await reportBench();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import { KNOX_DEFAULTS, KNOX_LIMITS, knoxTest, type DistanceMetric, type KnoxResult } from '../core/spatial/knox.js';
+import { KNOX_DEFAULTS, KNOX_LIMITS, type DistanceMetric, type KnoxResult } from '../core/spatial/knox.js';
+import { knoxTestParallel } from './knox-parallel.js';
 import { splitAnalysisInput } from './input.js';
 import { loadIncidentPoints, type IncidentPoints } from '../query/points.js';
 import type { Queryable, Store } from '../store/port.js';
@@ -86,7 +87,8 @@ export async function runNearRepeat(store: Pick<Store, 'dialect'> & Queryable, i
     caveats.push('data.police.uk dates are months: every incident is dated the 1st, so day bands shorter than a month only separate months');
   }
   const started = performance.now();
-  const knox: KnoxResult = knoxTest(
+  // Permutations on every core for large inputs; the table is the same as in one thread.
+  const knox: KnoxResult = await knoxTestParallel(
     loaded.points.map((p) => ({ x: p.easting, y: p.northing, day: dayNumber(p.occurredDate) })),
     options,
   );

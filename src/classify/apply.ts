@@ -2,6 +2,7 @@ import { mentionsKnife, placeClass } from '../core/definition/parse.js';
 import type { CompiledDefinition } from '../core/definition/types.js';
 import type { Queryable } from '../store/port.js';
 import { csvLine } from '../ingest/common/csv.js';
+import { refreshQueryFacts } from './facts.js';
 
 /**
  * Classifies stored incidents under one definition version, set-based in SQL so that re-classifying
@@ -63,6 +64,7 @@ export async function classifyIncidents(tx: Queryable, cdef: CompiledDefinition,
     [def.id, def.version],
   );
   await tx.refreshStatistics(['incident_classifications']);
+  await refreshQueryFacts(tx, { id: def.id, version: def.version }, batchIds);
   const [count] = await tx.query<{ n: number }>(
     `SELECT COUNT(*) AS n FROM incident_classifications c JOIN incidents i ON i.id = c.incident_id
      WHERE c.definition_id = $1 AND c.definition_version = $2 AND ${scope}`,

@@ -19,6 +19,8 @@ import { registerUsers } from './commands/users.js';
 import { registerAudit } from './commands/audit.js';
 import { registerAgreements } from './commands/agreements.js';
 import { registerRetention } from './commands/retention.js';
+import { registerReport } from './commands/report.js';
+import { registerSchedule } from './commands/schedule.js';
 import { SVO_VERSION } from './version.js';
 import type { GlobalOptions } from './context.js';
 
@@ -47,6 +49,8 @@ export function buildProgram(): Command {
   registerAudit(program, global);
   registerAgreements(program, global);
   registerRetention(program, global);
+  registerReport(program, global);
+  registerSchedule(program, global);
   return program;
 }
 

@@ -7,7 +7,10 @@
 import { UsageError } from '../core/errors.js';
 import { parsePeriod } from '../core/period.js';
 import { AGE_BANDS, personRole, type Dimension, type QuerySpec } from '../core/query/spec.js';
+import { ageBandSql, PERSON_FACT_TABLES } from '../classify/facts.js';
 import type { Dialect, SqlValue } from '../store/port.js';
+
+export { ageBandSql };
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'boolean';
 export type Cell = string | number | boolean | null;
@@ -103,10 +106,6 @@ const fyKey = (date: string) => {
 };
 
 const SEXES = ['female', 'male', 'other', 'unknown'] as const;
-
-/** Age band index (into AGE_BANDS) of an age in years; the same banding for people and population. */
-export const ageBandSql = (age: string) => `CASE WHEN ${age} IS NULL THEN 8 WHEN ${age} < 10 THEN 0 WHEN ${age} < 15 THEN 1 WHEN ${age} < 20 THEN 2
-  WHEN ${age} < 25 THEN 3 WHEN ${age} < 35 THEN 4 WHEN ${age} < 50 THEN 5 WHEN ${age} < 65 THEN 6 ELSE 7 END`;
 
 const ageBand = (dimension: string): DimensionSql => ({
   expr: ageBandSql('ip.age'),
@@ -270,6 +269,13 @@ export interface BuildOptions {
    * outside the loaded geography shows as empty (and is still counted).
    */
   geographyLoaded: boolean;
+  /**
+   * The definition version whose query facts (migration 006, src/classify/facts.ts) a police count
+   * reads: every stored version's facts hold every police incident, so an all-crime count can read any
+   * of them. Default: `definition`. `null` joins incidents to their classification and people instead —
+   * the reference path, and the only one when no definition is stored.
+   */
+  facts?: { id: string; version: number } | null;
 }
 
 export interface BuiltQuery {
@@ -310,7 +316,11 @@ function nextDay(date: string): string {
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
 
-/** FROM … WHERE … shared by the count query, the data-range query and the incident points (query/points.ts). */
+/**
+ * FROM … WHERE … over the records themselves (incidents joined to their classification and people):
+ * the incident points (query/points.ts), people and journeys read it, and it is the reference that
+ * police counts from the query facts must equal.
+ */
 export function fromWhere(spec: QuerySpec, options: BuildOptions, params: SqlValue[]): string {
   const src = SOURCE_SQL[spec.source];
   const p = (v: SqlValue) => {
@@ -344,19 +354,126 @@ export function fromWhere(spec: QuerySpec, options: BuildOptions, params: SqlVal
     if (range.from) conditions.push(`t.month >= CAST(${p(range.from)} AS DATE)`);
     if (range.to) conditions.push(`t.month <= CAST(${p(range.to)} AS DATE)`);
   }
+  conditions.push(...whereConditions(spec, options, p, dimensionSql));
+  return `${sql}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+}
+
+/** The version whose query facts a count of `spec` reads, or null for the reference join path. */
+function factsVersion(spec: QuerySpec, options: BuildOptions): { id: string; version: number } | null {
+  if (spec.source !== 'police') return null;
+  return options.facts === undefined ? options.definition : options.facts;
+}
+
+/**
+ * Where each dimension's key is stored in query_facts / query_victim_facts / query_offender_facts (alias `t`). Areas and the
+ * offence group are not stored: they come from geo_lsoa and hocr_codes, joined as on the reference path.
+ */
+const FACT_KEYS: Partial<Record<Dimension, string>> = {
+  month: 't.month_key',
+  week: 't.week_start',
+  quarter: 't.quarter_key',
+  year: 't.year_key',
+  financial_year: 't.financial_year_key',
+  day_of_week: 't.day_of_week',
+  hour: 't.hour_of_day',
+  sv_category: 't.sv_category',
+  in_definition: 't.in_definition',
+  public_place: 't.public_place',
+  knife_enabled: 't.knife_enabled',
+  victim_age_band: 't.age_band',
+  victim_sex: 't.sex',
+  offender_age_band: 't.age_band',
+  offender_sex: 't.sex',
+};
+
+/** A dimension as read from the query facts: the same parsing and display, the stored key. */
+function factDimensionSql(spec: QuerySpec, dimension: Dimension, options: BuildOptions): DimensionSql {
+  const d = dimensionSql(spec, dimension, options);
+  const stored = FACT_KEYS[dimension];
+  return stored ? { ...d, expr: stored } : d;
+}
+
+/** Whether a key is read from the facts row itself (not from geo_lsoa `g` or hocr_codes `h`). */
+const onFacts = (d: DimensionSql) => !d.expr.startsWith('g.') && !d.expr.startsWith('h.');
+
+/**
+ * The count query over the query facts of one definition version: the same rows as the reference
+ * (`fromWhere`, incidents joined to classifications and people) from one narrow table. When an area or
+ * offence group is involved, the facts are first counted by their own keys (recorded LSOA, HOCR code,
+ * …) and only those few groups are joined to geo_lsoa / hocr_codes and summed: the join then sees
+ * thousands of rows rather than every incident.
+ */
+function factsCountQuery(spec: QuerySpec, options: BuildOptions, facts: { id: string; version: number }): BuiltQuery {
+  const params: SqlValue[] = [];
+  const p = (v: SqlValue) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const dimensions = spec.by.map((d) => factDimensionSql(spec, d, options));
+  const filters = (Object.keys(spec.where) as Dimension[]).map((d) => factDimensionSql(spec, d, options));
+  const used = [...dimensions, ...filters];
+  if (!options.definition && used.some((d) => d.needs === 'classification')) throw new UsageError('this breakdown needs a definition to classify incidents');
+  const role = personRole(spec);
+  // One person-facts row per person per incident: someone involved in two incidents counts twice.
+  const table = role ? PERSON_FACT_TABLES[role] : 'query_facts';
+  const conditions = [`t.definition_id = ${p(facts.id)}`, `t.definition_version = CAST(${p(facts.version)} AS INTEGER)`];
+  if (!spec.allCrime) conditions.push('t.in_definition = TRUE');
+  const range = requestedRange(spec);
+  if (range.from) conditions.push(`t.occurred_from >= CAST(${p(`${range.from} 00:00:00`)} AS TIMESTAMP)`);
+  if (range.to) conditions.push(`t.occurred_from < CAST(${p(`${nextDay(range.to)} 00:00:00`)} AS TIMESTAMP)`);
+  const onFactsWhere: QuerySpec = { ...spec, where: Object.fromEntries(Object.entries(spec.where).filter(([d]) => onFacts(factDimensionSql(spec, d as Dimension, options)))) };
+  const joinedWhere: QuerySpec = { ...spec, where: Object.fromEntries(Object.entries(spec.where).filter(([d]) => !(d in onFactsWhere.where))) };
+  conditions.push(...whereConditions(onFactsWhere, options, p, factDimensionSql));
+
+  const keys = dimensions.map((_, i) => `k${i}`);
+  const group = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+  // A time breakdown over an open range is zero-filled between the first and last record.
+  const spanned = dimensions.some((d) => d.keyOfDate) && (!range.from || !range.to);
+  const joinsArea = used.some((d) => d.expr.startsWith('g.'));
+  const joinsOffence = used.some((d) => d.expr.startsWith('h.'));
+  if (!joinsArea && !joinsOffence) {
+    const select = [...dimensions.map((d, i) => `${d.expr} AS ${keys[i]}`), 'COUNT(*) AS n'];
+    if (spanned) select.push('CAST(MIN(t.occurred_from) AS DATE) AS first_day', 'CAST(MAX(t.occurred_from) AS DATE) AS last_day');
+    return { sql: `SELECT ${select.join(', ')} FROM ${table} t WHERE ${conditions.join(' AND ')}${group}`, params, keys, dimensions };
+  }
+  // Inner: counts by the facts' own columns the outer query needs (each key is a plain `t.column`).
+  const columns = [...new Set([...dimensions.filter(onFacts).map((d) => d.expr), ...(joinsArea ? ['t.lsoa_code'] : []), ...(joinsOffence ? ['t.hocr_code'] : [])])];
+  const innerSelect = [...columns.map((c) => `${c} AS ${c.slice(2)}`), 'COUNT(*) AS n'];
+  if (spanned) innerSelect.push('MIN(t.occurred_from) AS first_at', 'MAX(t.occurred_from) AS last_at');
+  const inner = `SELECT ${innerSelect.join(', ')} FROM ${table} t WHERE ${conditions.join(' AND ')} GROUP BY ${columns.join(', ')}`;
+  let from = `(${inner}) t`;
+  if (joinsOffence) from += ' LEFT JOIN hocr_codes h ON h.code = t.hocr_code';
+  if (joinsArea) from += ' LEFT JOIN geo_lsoa g ON g.lsoa_code = t.lsoa_code';
+  const outerConditions = whereConditions(joinedWhere, options, p, factDimensionSql);
+  const select = [...dimensions.map((d, i) => `${d.expr} AS ${keys[i]}`), 'CAST(COALESCE(SUM(t.n), 0) AS BIGINT) AS n'];
+  if (spanned) select.push('CAST(MIN(t.first_at) AS DATE) AS first_day', 'CAST(MAX(t.last_at) AS DATE) AS last_day');
+  const where = outerConditions.length ? ` WHERE ${outerConditions.join(' AND ')}` : '';
+  return { sql: `SELECT ${select.join(', ')} FROM ${from}${where}${group}`, params, keys, dimensions };
+}
+
+/** The `where` filters as SQL conditions, each dimension's values parsed into its key. */
+function whereConditions(
+  spec: QuerySpec,
+  options: BuildOptions,
+  p: (v: SqlValue) => string,
+  sqlOf: (spec: QuerySpec, dimension: Dimension, options: BuildOptions) => DimensionSql,
+): string[] {
+  const conditions: string[] = [];
   for (const [name, texts] of Object.entries(spec.where) as [Dimension, string[]][]) {
-    const d = dimensionSql(spec, name, options);
+    const d = sqlOf(spec, name, options);
     const keys = texts.map((t) => d.parse(t));
     const given = [...new Set(keys.filter((k) => k !== null))];
     const parts = given.length ? [`${d.expr} IN (${given.map((k) => `CAST(${p(k)} AS ${d.cast})`).join(', ')})`] : [];
     if (keys.includes(null)) parts.push(`${d.expr} IS NULL`);
     conditions.push(parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`);
   }
-  return `${sql}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+  return conditions;
 }
 
 /** The grouped count query: one row per combination of breakdown keys that has records. */
 export function buildCountQuery(spec: QuerySpec, options: BuildOptions): BuiltQuery {
+  const facts = factsVersion(spec, options);
+  if (facts) return factsCountQuery(spec, options, facts);
   const params: SqlValue[] = [];
   const dimensions = spec.by.map((d) => dimensionSql(spec, d, options));
   const keys = dimensions.map((_, i) => `k${i}`);

@@ -41,7 +41,14 @@ export async function buildOptionsFor(store: Pick<Store, 'dialect'> & Queryable,
     definition = { id: stored.id, version: stored.version };
   }
   const geographyLoaded = (await store.query(`SELECT 1 AS found FROM geo_lsoa LIMIT 1`)).length > 0;
-  return { dialect: store.dialect, definition, geographyLoaded };
+  // Police counts read the query facts of the definition version; an all-crime count reads those of
+  // any stored version (each holds every incident), or joins the incidents when none is stored.
+  let facts: BuildOptions['facts'] = definition;
+  if (spec.source === 'police' && !definition) {
+    const [any] = await store.query<{ id: string; version: number }>(`SELECT id, version FROM definitions ORDER BY id, version LIMIT 1`);
+    facts = any ? { id: String(any.id), version: Number(any.version) } : null;
+  }
+  return { dialect: store.dialect, definition, geographyLoaded, facts };
 }
 
 /** Validates `input` (see `parseQuerySpec`) and runs it. */

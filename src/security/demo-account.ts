@@ -1,7 +1,7 @@
 /**
  * The demo account of `svo start` (npm start): `demo`, role analyst, with a fresh random password at
- * every start, so a demo database copied elsewhere carries no usable password. Never used by
- * `svo serve` (real deployments create accounts with `svo users add`).
+ * every start, so a demo database copied elsewhere carries no usable password. Used by `svo start`
+ * and `svo serve --demo` only (real deployments create accounts with `svo users add`).
  */
 import { randomBytes } from 'node:crypto';
 import { passwordProblems } from '../core/security/password-policy.js';

@@ -13,6 +13,11 @@
  *   calendar year or financial year (the calendar is one hierarchy: months add up to all of those);
  * - has no weekly breakdown (weeks straddle months).
  * Rates are hidden for counts under 10 and otherwise computed from the rounded count.
+ *
+ * Protected lattices are cached per store and data version (see `protectedLatticeFor`): protection is
+ * deterministic, so a cached lattice gives the very answer a fresh one would, and any ingest,
+ * definition or retention run makes the next question build a new one. The rows themselves always
+ * come from `runQuery` on the current data and are checked against the lattice's true counts.
  */
 import { resolveDefinition } from '../classify/definitions.js';
 import { SvoError, UsageError } from '../core/errors.js';
@@ -149,12 +154,91 @@ async function atoms(store: Queryable, spec: QuerySpec, options: BuildOptions, d
 
 const latticeDimension = (name: string): LatticeDimension => ({ name, hierarchy: name === CALENDAR ? calendarHierarchy : flatHierarchy });
 
-async function protectedLatticeFor(store: Queryable, p: Plan, options: BuildOptions): Promise<ProtectedLattice> {
+async function buildProtectedLattice(store: Queryable, p: Plan, options: BuildOptions): Promise<ProtectedLattice> {
   const lookahead = [];
   for (const extra of p.lookahead) {
     lookahead.push({ dimension: latticeDimension(extra), atoms: await atoms(store, p.spec, options, [...p.dimensions, extra]) });
   }
   return protectLattice(p.dimensions.map(latticeDimension), await atoms(store, p.spec, options, p.dimensions), { lookahead });
+}
+
+/**
+ * A stamp of everything that can change a count: every ingest (police, other sources, geography)
+ * adds an ingest_batches row, a new definition or version adds a definitions row and classifies
+ * every incident under it, and retention deletes incidents (but keeps their batches). Any of these
+ * changes the stamp, so a cached lattice is never used for data it was not built from.
+ */
+async function dataVersion(store: Queryable): Promise<string> {
+  const [row] = await store.query(
+    `SELECT (SELECT COUNT(*) FROM ingest_batches) AS batches, (SELECT MAX(id) FROM ingest_batches) AS last_batch,
+            (SELECT COUNT(*) FROM definitions) AS definitions, (SELECT COUNT(*) FROM incidents) AS incidents`,
+  );
+  return JSON.stringify([row?.batches, row?.last_batch, row?.definitions, row?.incidents].map((v) => (v === null || v === undefined ? null : String(v))));
+}
+
+/** Most protected lattices kept per store, and most cells across them (a lattice can hold ~10⁵ cells). */
+const CACHE_ENTRIES = 32;
+const CACHE_CELLS = 2_000_000;
+
+interface CachedLattice {
+  lattice: Promise<ProtectedLattice>;
+  cells: number;
+}
+
+/**
+ * Protected lattices by store, lattice (the atoms' SQL, which holds the dimensions, measure, source,
+ * definition version and engine, plus the look-ahead dimensions) and data version, least recently
+ * used first. Protection is deterministic, so a cached lattice gives exactly the answer a fresh one
+ * would; the data version makes a new ingest, definition or retention run a miss. The promise is
+ * kept, so the dashboard's simultaneous requests for one lattice build it once.
+ */
+const latticeCache = new WeakMap<object, Map<string, CachedLattice>>();
+
+function latticeKey(p: Plan, options: BuildOptions): string {
+  const by = p.dimensions.map((d) => (d === CALENDAR ? 'month' : d)) as Dimension[];
+  const wide: QuerySpec = { ...p.spec, by, where: {}, allCrime: true };
+  delete wide.from;
+  delete wide.to;
+  const built = buildCountQuery(wide, options);
+  return JSON.stringify([built.sql, built.params, p.dimensions, p.lookahead]);
+}
+
+function evict(cache: Map<string, CachedLattice>): void {
+  let cells = 0;
+  for (const entry of cache.values()) cells += entry.cells;
+  for (const [key, entry] of cache) {
+    if (cache.size <= CACHE_ENTRIES && cells <= CACHE_CELLS) break;
+    cache.delete(key);
+    cells -= entry.cells;
+  }
+}
+
+async function protectedLatticeFor(store: Queryable, p: Plan, options: BuildOptions): Promise<ProtectedLattice> {
+  let cache = latticeCache.get(store);
+  if (!cache) latticeCache.set(store, (cache = new Map()));
+  const version = await dataVersion(store);
+  const key = JSON.stringify([latticeKey(p, options), version]);
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.lattice;
+  }
+  const entry: CachedLattice = { lattice: buildProtectedLattice(store, p, options), cells: 0 };
+  cache.set(key, entry);
+  try {
+    const lattice = await entry.lattice;
+    // Data written while the lattice was being built: answer from it, but do not keep it.
+    if ((await dataVersion(store)) !== version) cache.delete(key);
+    else {
+      entry.cells = lattice.size;
+      evict(cache);
+    }
+    return lattice;
+  } catch (error) {
+    cache.delete(key);
+    throw error;
+  }
 }
 
 /** `runQuery` under disclosure control: same columns and rows, protected counts and rates. */

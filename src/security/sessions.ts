@@ -4,7 +4,7 @@
  * (CSRF) is returned by sign-in and must come back in the X-CSRF-Token header of every state-changing
  * request; it too is stored hashed.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../store/port.js';
 import { addSeconds, isoTime } from './clock.js';
 import { findUser, type User } from './users.js';
@@ -15,6 +15,15 @@ export const SESSION_LIMITS = { idleSeconds: 30 * 60, absoluteSeconds: 12 * 3600
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
 
+/**
+ * The CSRF token of a session, derived from its session token (HMAC), so the server can hand it again
+ * to a same-origin page that holds the cookie (a new tab, or after the demo sign-in link) without
+ * storing it. A cross-site page can neither read that answer nor derive the token without the cookie.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('svo-csrf-v1').digest('base64url');
+}
+
 export interface NewSession {
   token: string;
   csrfToken: string;
@@ -23,7 +32,7 @@ export interface NewSession {
 
 export async function createSession(db: Queryable, username: string, now = new Date()): Promise<NewSession> {
   const token = newToken();
-  const csrfToken = newToken();
+  const csrfToken = csrfTokenFor(token);
   const t = isoTime(now);
   const expiresAt = isoTime(addSeconds(now, SESSION_LIMITS.absoluteSeconds));
   await db.run(`DELETE FROM sessions WHERE expires_at <= $1`, [t]);

@@ -32,6 +32,11 @@ export const RECORD_LEVEL: AccessRule = { allow: ['admin', 'analyst', 'partner']
 export const ADMIN_ONLY: AccessRule = { allow: ['admin'] };
 /** Session housekeeping that serves no data. */
 export const SIGNED_IN: AccessRule = { allow: ROLES, noData: true };
+/**
+ * Published reference data about no one: area outlines (ONS boundaries) and the serious-violence
+ * definitions. Every signed-in role, with nothing to disclosure-control.
+ */
+export const REFERENCE_DATA: AccessRule = { allow: ROLES, noData: true };
 
 /** What a handler knows about the caller. */
 export interface Access {

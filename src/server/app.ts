@@ -13,10 +13,14 @@ import { registerAnalysisRoutes, readJson } from './routes/analysis.js';
 import { registerSpatialRoutes } from './routes/spatial.js';
 import { registerNearRepeatRoutes } from './routes/near-repeat.js';
 import { registerInjuryRoutes } from './routes/injury.js';
-import { accessControl, AccessRules, AGGREGATES, ANALYTICAL, ANYONE, SIGNED_IN, mount, type AccessRule, type AppEnv } from './access.js';
+import { accessControl, AccessRules, AGGREGATES, ANALYTICAL, ANYONE, RECORD_LEVEL, REFERENCE_DATA, SIGNED_IN, mount, type AccessRule, type AppEnv } from './access.js';
+import { registerGeographyRoutes } from './routes/geography.js';
+import { registerDataSourceRoutes, registerDefinitionRoutes, registerRejectRoutes } from './routes/data.js';
+import { registerPointRoutes } from './routes/points.js';
+import { registerDemoLogin } from './auth/demo-login.js';
 import { clientAddress, registerAuthRoutes, sessionLookup } from './auth/routes.js';
 import { RateLimiter } from './rate-limit.js';
-import { homePage } from './home.js';
+import { registerStatic } from './static.js';
 
 export interface AppOptions {
   store: Store;
@@ -33,6 +37,10 @@ export interface AppOptions {
   /** Sign-in attempts a minute per client address. */
   loginAttemptsPerMinute?: number;
   now?: () => Date;
+  /** Demo mode's sign-in link token (`/demo-login?token=…`); without it that route answers 404. */
+  demoLoginToken?: string | null;
+  /** Folder of the built dashboard (default dist/web). */
+  webRoot?: string;
 }
 
 /** The app and its access rules (the RBAC matrix test enumerates `rules.list()` and `app.routes`). */
@@ -41,7 +49,10 @@ export interface SvoApp {
   rules: AccessRules;
 }
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+// The dashboard's map (MapLibre) runs its tile work in a worker loaded from its own bundled file, so
+// worker-src 'self' is enough: no blob: workers, no 'unsafe-eval', no inline scripts or styles.
+const CSP =
+  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
  * The HTTP API. Access is decided in one place (./access.ts): every route below is registered with a
@@ -64,7 +75,8 @@ export function buildApp(options: AppOptions): SvoApp {
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
     c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    c.header('Cache-Control', 'no-store');
+    // Hashed static assets set their own long cache; everything else (data) is never stored.
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     if (secure) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   });
   app.use('*', async (c, next) => {
@@ -89,7 +101,8 @@ export function buildApp(options: AppOptions): SvoApp {
       return c.json({ status: 'ok', version: options.version, database: store.dialect.name, demo: options.demo });
     });
     r.get('/api/openapi.json', (c) => c.json(openApiDocument(options.version)));
-    r.get('/', (c) => c.html(homePage(options.version, options.demo)));
+    // The dashboard's static files (no data in them; every figure comes from the API below).
+    registerStatic(r, options.webRoot);
   });
 
   mount(app, rules, (_method, path) => (path === '/api/login' ? ANYONE : SIGNED_IN), (r) =>
@@ -112,6 +125,16 @@ export function buildApp(options: AppOptions): SvoApp {
       return c.json(c.get('access').disclosure ? await runDisclosedSpc(store, input) : await runSpc(store, input));
     });
   });
+
+  // Dashboard data (issue 7): outlines and definitions are reference data; sources and batches are
+  // disclosure-controlled for viewer/public; rejects and incident points are record-level and audited.
+  const now = options.now ?? (() => new Date());
+  mount(app, rules, ANYONE, (r) => registerDemoLogin(r, { store, secure, token: options.demo ? (options.demoLoginToken ?? null) : null, now }));
+  mount(app, rules, REFERENCE_DATA, (r) => registerGeographyRoutes(r, store));
+  mount(app, rules, REFERENCE_DATA, (r) => registerDefinitionRoutes(r, store));
+  mount(app, rules, AGGREGATES, (r) => registerDataSourceRoutes(r, store));
+  mount(app, rules, RECORD_LEVEL, (r) => registerRejectRoutes(r, store, now));
+  mount(app, rules, RECORD_LEVEL, (r) => registerPointRoutes(r, store, now));
 
   // Analyses without disclosure control of their own: staff roles only (viewers and the public get the
   // disclosure-controlled query, SPC and summary above).

@@ -5,6 +5,9 @@ import { ANALYSIS_ROUTES, openApiPaths } from './routes/analysis.js';
 import { SPATIAL_ROUTES } from './routes/spatial.js';
 import { NEAR_REPEAT_ROUTES } from './routes/near-repeat.js';
 import { INJURY_ROUTES } from './routes/injury.js';
+import { GEOGRAPHY_OPENAPI } from './routes/geography.js';
+import { DATA_OPENAPI } from './routes/data.js';
+import { POINTS_OPENAPI } from './routes/points.js';
 
 /**
  * The OpenAPI document for every endpoint, built from the same zod schema the API validates with, so
@@ -68,6 +71,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       ...openApiPaths([...ANALYSIS_ROUTES, ...SPATIAL_ROUTES, ...NEAR_REPEAT_ROUTES, ...INJURY_ROUTES]),
+      ...GEOGRAPHY_OPENAPI,
+      ...DATA_OPENAPI,
+      ...POINTS_OPENAPI,
       '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
       '/api/login': {
         post: {
@@ -84,7 +90,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       '/api/logout': { post: { summary: 'Sign out (ends the session)', responses: { '200': { description: 'signed out' } } } },
-      '/api/session': { get: { summary: 'Who is signed in, with which role, and whether their outputs are disclosure-controlled', responses: { '200': { description: 'username, role, agency, disclosureControlled' } } } },
+      '/api/session': { get: { summary: 'Who is signed in, with which role, and whether their outputs are disclosure-controlled; with the session’s CSRF token for a page that signed in elsewhere', responses: { '200': { description: 'username, role, agency, disclosureControlled, csrfToken (when signed in)' } } } },
+      '/demo-login': {
+        get: {
+          summary: 'Demo mode only: the sign-in link printed by `svo start` / `svo serve --demo`; signs in as the demo analyst and redirects to /',
+          parameters: [{ name: 'token', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: { '302': { description: 'signed in (session cookie set as by /api/login); Location: /' }, '404': errorResponse('not in demo mode, or the wrong token') },
+        },
+      },
     },
   };
 }

@@ -75,6 +75,23 @@ describe.each(ENGINES)('HTTP security on %s', (engine) => {
     }
     // The roles of the issue, on the routes that exist today.
     expect(outcomes).toEqual(expect.arrayContaining(['POST /api/query viewer allowed', 'POST /api/query public allowed', 'GET /api/summary viewer allowed']));
+    // The dashboard's endpoints (issue 7): reference data and sources for all, record-level for staff.
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        'GET /api/geography/boundaries public allowed',
+        'GET /api/definitions viewer allowed',
+        'GET /api/data/sources viewer allowed',
+        'GET /api/data/batches/:id/rejects viewer denied',
+        'GET /api/data/batches/:id/rejects public denied',
+        'GET /api/data/batches/:id/rejects partner allowed',
+        'POST /api/points viewer denied',
+        'POST /api/points public denied',
+        'POST /api/points partner allowed',
+        'GET /demo-login public allowed',
+      ]),
+    );
+    expect(svo.rules.find('POST', '/api/points')?.recordLevel).toBe(true);
+    expect(svo.rules.find('GET', '/api/data/batches/1/rejects')?.recordLevel).toBe(true);
   });
 
   it('refuses a route registered without a rule, and a rule that opens raw data to viewers', async () => {
@@ -145,9 +162,10 @@ describe.each(ENGINES)('HTTP security on %s', (engine) => {
     const text = await bad.text();
     expect(bad.status).toBe(400);
     expect(text).not.toMatch(/SELECT|at .*\.ts|Error:/);
+    // The dashboard (200; 503 with build instructions when dist/web is not built): no inline script.
     const home = await anonymous(svo.app).get('/');
-    expect(home.status).toBe(200);
-    expect(await home.text()).not.toMatch(/<script/);
+    expect([200, 503]).toContain(home.status);
+    expect(await home.text()).not.toMatch(/<script(?![^>]*\ssrc="\/assets\/)/);
   });
 
   it('answers viewers and the public with disclosure-controlled counts, and analysts with exact ones', async () => {

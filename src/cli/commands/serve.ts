@@ -14,6 +14,7 @@ import { reportSummary } from './ingest.js';
 import { SVO_VERSION } from '../version.js';
 import { listUsers } from '../../security/users.js';
 import { DEMO_USERNAME, ensureDemoAccount } from '../../security/demo-account.js';
+import { demoLoginUrl, newDemoLoginToken } from '../../server/auth/demo-login.js';
 
 interface DemoOptions {
   seed: string;
@@ -45,15 +46,19 @@ async function generateDemo(store: Store, opts: DemoOptions): Promise<void> {
 
 async function startServer(store: Store, port: number, host: string, demo: boolean, demoPassword: string | null = null): Promise<void> {
   const secure = process.env.SVO_TLS === '1';
-  const app = createApp({ store, demo, secure, version: SVO_VERSION, log: (m) => terminal.error(m) });
+  // The demo sign-in link's token: new at every start, held only in this process.
+  const demoLoginToken = demo && demoPassword ? newDemoLoginToken() : null;
+  const app = createApp({ store, demo, secure, version: SVO_VERSION, log: (m) => terminal.error(m), demoLoginToken });
   if (!demoPassword && (await listUsers(store)).length === 0) {
     terminal.note('no accounts yet: nobody can sign in; create one with `svo users add --username <u> --role admin --password-stdin`');
   }
   await new Promise<void>((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
       terminal.note(`svo ${SVO_VERSION} serving ${store.description}${demo ? ' (DEMO DATA: synthetic)' : ''}`);
-      terminal.data(`http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}/`);
+      const shownHost = host === '0.0.0.0' ? 'localhost' : host;
+      terminal.data(`http://${shownHost}:${info.port}/`);
       // Shown on the console only (stderr of this process), never written to a file or the audit log.
+      if (demoLoginToken) terminal.note(`demo sign-in link (signs this browser in as ${DEMO_USERNAME}): ${demoLoginUrl(shownHost, info.port, demoLoginToken)}`);
       if (demoPassword) terminal.note(`demo sign-in: username ${DEMO_USERNAME}, password ${demoPassword} (new at every start)`);
     });
     const stop = () => {
@@ -86,10 +91,12 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
   const hostOf = (opts: { host?: string }) => opts.host ?? process.env.SVO_HOST ?? '127.0.0.1';
 
   serveOptions(program.command('serve').description('serve the API (and, later, the dashboard)'))
-    .option('--demo', 'label everything as demo data')
+    .option('--demo', 'label everything as demo data, and sign in as the demo analyst by a printed link or password')
     .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
       const store = await openCliStore(global());
-      await startServer(store, portOf(opts), hostOf(opts), Boolean(opts.demo));
+      // Demo mode signs in as the demo analyst (link or password), as `svo start` does.
+      const password = opts.demo ? await ensureDemoAccount(store) : null;
+      await startServer(store, portOf(opts), hostOf(opts), Boolean(opts.demo), password);
     });
 
   demoOptions(

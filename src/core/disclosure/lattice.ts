@@ -111,30 +111,100 @@ export class ProtectedLattice {
   }
 }
 
-/** Every cell of the lattice over `dimensions` built from the atoms, with the coordinates present per dimension. */
+/**
+ * The coordinates present per dimension (each value with data and every aggregate above it), numbered
+ * so that a cell is one number: Σ index(coordinate of dimension d) × stride(d). Numbers instead of
+ * string keys keep building and walking large lattices fast; the cells' order still comes from their
+ * string keys (see `protectLattice`).
+ */
+class CoordinateSpace {
+  readonly values: string[][];
+  readonly indexOf: Map<string, number>[];
+  readonly strides: number[];
+  /** Per dimension: leaf → indices of the leaf and its aggregates that are present (memoised). */
+  private readonly chains: Map<string, Int32Array>[];
+
+  constructor(
+    readonly dimensions: readonly LatticeDimension[],
+    present: readonly ReadonlySet<string>[],
+  ) {
+    this.values = present.map((s) => [...s]);
+    this.indexOf = this.values.map((values) => new Map(values.map((v, i) => [v, i])));
+    this.strides = [];
+    let stride = 1;
+    for (const values of this.values) {
+      this.strides.push(stride);
+      stride *= values.length;
+    }
+    if (stride > Number.MAX_SAFE_INTEGER) throw new DisclosureRefusedError('this table has too many cells to protect', 'use fewer or coarser breakdowns and filters');
+    this.chains = this.values.map(() => new Map());
+  }
+
+  /** The leaf and its aggregates, as indices of present coordinates (absent ones hold no cell). */
+  chain(d: number, leaf: string): Int32Array {
+    let chain = this.chains[d]!.get(leaf);
+    if (!chain) {
+      const index = this.indexOf[d]!;
+      const found: number[] = [];
+      for (const c of [leaf, ...this.dimensions[d]!.hierarchy.ancestors(leaf)]) {
+        const i = index.get(c);
+        if (i !== undefined) found.push(i);
+      }
+      chain = Int32Array.from(found);
+      this.chains[d]!.set(leaf, chain);
+    }
+    return chain;
+  }
+
+  /** Calls `visit` with the number of every cell an atom with these leaves adds to. */
+  forEachCell(leaves: readonly string[], visit: (cell: number) => void): void {
+    const chains = leaves.map((leaf, d) => this.chain(d, leaf));
+    const walk = (d: number, cell: number) => {
+      if (d < 0) {
+        visit(cell);
+        return;
+      }
+      const stride = this.strides[d]!;
+      for (const c of chains[d]!) walk(d - 1, cell + c * stride);
+    };
+    walk(chains.length - 1, 0);
+  }
+
+  coordinatesOf(cell: number): string[] {
+    return this.values.map((values, d) => values[Math.floor(cell / this.strides[d]!) % values.length]!);
+  }
+}
+
+/** Every non-zero cell of the lattice over `dimensions` built from the atoms, by cell number. */
 function buildCells(dimensions: readonly LatticeDimension[], atoms: Iterable<Atom>, maxCells: number) {
-  const counts = new Map<string, number>();
   const present = dimensions.map(() => new Set<string>([ALL]));
+  const known = dimensions.map(() => new Set<string>());
+  const nonZero: Atom[] = [];
   for (const atom of atoms) {
     if (atom.leaves.length !== dimensions.length) throw new RangeError(`an atom needs ${dimensions.length} leaves, got ${atom.leaves.length}`);
     if (atom.count === 0) continue;
     if (!Number.isInteger(atom.count) || atom.count < 0) throw new RangeError(`a count must be a whole number ≥ 0, got ${atom.count}`);
-    const choices = atom.leaves.map((leaf, i) => {
-      const ancestors = dimensions[i]!.hierarchy.ancestors(leaf);
+    atom.leaves.forEach((leaf, i) => {
+      if (known[i]!.has(leaf)) return;
+      known[i]!.add(leaf);
       present[i]!.add(leaf);
-      for (const a of ancestors) present[i]!.add(a);
-      return [leaf, ...ancestors];
+      for (const a of dimensions[i]!.hierarchy.ancestors(leaf)) present[i]!.add(a);
     });
-    forEachCombination(choices, (coordinates) => {
-      const k = keyOf(coordinates);
-      counts.set(k, (counts.get(k) ?? 0) + atom.count);
-    });
+    nonZero.push(atom);
+  }
+  const space = new CoordinateSpace(dimensions, present);
+  const counts = new Map<number, number>();
+  for (const atom of nonZero) {
+    space.forEachCell(atom.leaves, (cell) => counts.set(cell, (counts.get(cell) ?? 0) + atom.count));
     if (counts.size > maxCells) {
       throw new DisclosureRefusedError('this table has too many cells to protect', 'use fewer or coarser breakdowns and filters');
     }
   }
-  return { counts, present };
+  return { counts, present, space };
 }
+
+/** Above this many entries the look-ahead sums its parts one block of extra coordinates at a time. */
+const LOOKAHEAD_BLOCK_ENTRIES = 2_000_000;
 
 /**
  * Builds every cell of the lattice from the atoms, applies primary suppression and rounding, then
@@ -152,14 +222,18 @@ export function protectLattice(dimensions: readonly LatticeDimension[], atoms: I
   if (minValues < 1) throw new RangeError('minPossibleValues must be at least 1');
   const maxCells = options.maxCells ?? 2_000_000;
   const built = buildCells(dimensions, atoms, maxCells);
-  const { present } = built;
+  const { present, space } = built;
+  const D = dimensions.length;
 
   // Cells are numbered in key order, so the result never depends on the order the atoms came in
   // (the same question must always get the same answer); statuses live in typed arrays.
-  const keys = [...built.counts.keys()].sort();
-  const idOf = new Map<string, number>(keys.map((k, i) => [k, i]));
+  const byKey = [...built.counts.keys()].map((cell) => ({ cell, key: keyOf(space.coordinatesOf(cell)) }));
+  byKey.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const keys = byKey.map((c) => c.key);
+  const cellNumber = Float64Array.from(byKey, (c) => c.cell);
+  const idOf = new Map<number, number>(byKey.map((c, i) => [c.cell, i]));
   const n = keys.length;
-  const count = Float64Array.from(keys, (k) => built.counts.get(k)!);
+  const count = Float64Array.from(byKey, (c) => built.counts.get(c.cell)!);
   const ZERO = 0;
   const PUBLISHED = 1;
   const PRIMARY = 2;
@@ -181,13 +255,30 @@ export function protectLattice(dimensions: readonly LatticeDimension[], atoms: I
   const groups: NumGroup[] = [];
   const childOf: number[][] = Array.from({ length: n }, () => []);
   const parentOf: number[][] = Array.from({ length: n }, () => []);
-  keys.forEach((k, id) => {
-    const coordinates = JSON.parse(k) as string[];
-    coordinates.forEach((coordinate, d) => {
-      for (const partition of dimensions[d]!.hierarchy.partitions(coordinate, present[d]!)) {
+  // How each coordinate splits depends only on the coordinate (the present set is fixed), so it is
+  // asked once per coordinate, not once per cell.
+  const partitionCache = dimensions.map(() => new Map<number, Int32Array[]>());
+  const partitionsOf = (d: number, coordinate: number): Int32Array[] => {
+    let partitions = partitionCache[d]!.get(coordinate);
+    if (!partitions) {
+      const index = space.indexOf[d]!;
+      partitions = dimensions[d]!.hierarchy
+        .partitions(space.values[d]![coordinate]!, present[d]!)
+        .map((partition) => Int32Array.from(partition, (c) => index.get(c) ?? -1));
+      partitionCache[d]!.set(coordinate, partitions);
+    }
+    return partitions;
+  };
+  for (let id = 0; id < n; id++) {
+    const cell = cellNumber[id]!;
+    for (let d = 0; d < D; d++) {
+      const stride = space.strides[d]!;
+      const coordinate = Math.floor(cell / stride) % space.values[d]!.length;
+      for (const partition of partitionsOf(d, coordinate)) {
         const children: number[] = [];
         for (const child of partition) {
-          const c = idOf.get(keyOf(coordinates.map((x, j) => (j === d ? child : x))));
+          if (child < 0) continue;
+          const c = idOf.get(cell + (child - coordinate) * stride);
           if (c !== undefined) children.push(c);
         }
         if (!children.length) continue;
@@ -195,8 +286,8 @@ export function protectLattice(dimensions: readonly LatticeDimension[], atoms: I
         parentOf[id]!.push(g);
         for (const c of children) childOf[c]!.push(g);
       }
-    });
-  });
+    }
+  }
 
   // Cached sums of each group's children intervals (finite part, and how many are unbounded).
   const sumValid = new Uint8Array(groups.length);
@@ -246,15 +337,29 @@ export function protectLattice(dimensions: readonly LatticeDimension[], atoms: I
     }
     return [derivedLo[i]!, derivedHi[i]!];
   };
+  // A group found not to expose anything is "settled" until a cell it reads changes: its children,
+  // its total, or (the total's inferred interval) the groups the total belongs to. Re-checking a
+  // settled group would give the same answer, so passes skip it and visit groups in the same order.
+  const settled = new Uint8Array(groups.length);
+  const unsettleGroupsOf = (c: number) => {
+    for (const g of childOf[c]!) settled[g] = 0;
+    for (const g of parentOf[c]!) settled[g] = 0;
+  };
+  const invalidateDerived = (c: number) => {
+    derivedValid[c] = 0;
+    // Groups whose total is c read c's inferred interval.
+    for (const g of parentOf[c]!) settled[g] = 0;
+  };
   const suppress = (i: number) => {
     status[i] = SECONDARY;
+    unsettleGroupsOf(i);
     // Only cells sharing a group with i can infer something different now.
-    derivedValid[i] = 0;
+    invalidateDerived(i);
     for (const g of childOf[i]!) {
       sumValid[g] = 0;
-      for (const c of groups[g]!.children) derivedValid[c] = 0;
+      for (const c of groups[g]!.children) invalidateDerived(c);
     }
-    for (const g of parentOf[i]!) for (const c of groups[g]!.children) derivedValid[c] = 0;
+    for (const g of parentOf[i]!) for (const c of groups[g]!.children) invalidateDerived(c);
   };
 
   /**
@@ -297,21 +402,26 @@ export function protectLattice(dimensions: readonly LatticeDimension[], atoms: I
   };
 
   const scratch = { lo: new Float64Array(0), hi: new Float64Array(0), supp: new Uint8Array(0), prim: new Uint8Array(0) };
+  const scratchOf = (length: number) => {
+    if (scratch.lo.length < length) {
+      scratch.lo = new Float64Array(length);
+      scratch.hi = new Float64Array(length);
+      scratch.supp = new Uint8Array(length);
+      scratch.prim = new Uint8Array(length);
+    }
+    return {
+      lo: scratch.lo.subarray(0, length),
+      hi: scratch.hi.subarray(0, length),
+      supp: scratch.supp.subarray(0, length),
+      prim: scratch.prim.subarray(0, length),
+    };
+  };
   const groupExposes = (g: NumGroup): boolean => {
     const children = g.children;
     let any = false;
     for (const c of children) if (suppressed(c)) any = true;
     if (!any) return false;
-    if (scratch.lo.length < children.length) {
-      scratch.lo = new Float64Array(children.length);
-      scratch.hi = new Float64Array(children.length);
-      scratch.supp = new Uint8Array(children.length);
-      scratch.prim = new Uint8Array(children.length);
-    }
-    const lo = scratch.lo.subarray(0, children.length);
-    const hi = scratch.hi.subarray(0, children.length);
-    const supp = scratch.supp.subarray(0, children.length);
-    const prim = scratch.prim.subarray(0, children.length);
+    const { lo, hi, supp, prim } = scratchOf(children.length);
     children.forEach((c, j) => {
       lo[j] = ownLo(c);
       hi[j] = ownHi(c);
@@ -328,65 +438,151 @@ export function protectLattice(dimensions: readonly LatticeDimension[], atoms: I
   // so "every part" is where the bigger table's own secondary suppression ends at the latest).
   // A shown cell's interval never changes while it is shown, so this is decided once.
   const mustHide = new Set<number>();
-  const ancestorsOfLeaf = new Map<string, number[]>();
-  const shownAncestors = (leaves: readonly string[]): number[] => {
-    const leafKey = keyOf(leaves);
-    let ids = ancestorsOfLeaf.get(leafKey);
-    if (!ids) {
-      ids = [];
-      const choices = leaves.map((leaf, d) => [leaf, ...dimensions[d]!.hierarchy.ancestors(leaf)]);
-      forEachCombination(choices, (coordinates) => {
-        const id = idOf.get(keyOf(coordinates));
-        if (id !== undefined && status[id] === PUBLISHED) ids!.push(id);
-      });
-      ancestorsOfLeaf.set(leafKey, ids);
-    }
-    return ids;
-  };
-  for (const extra of options.lookahead ?? []) {
-    // The parts of every shown cell along the extra dimension's leaves (and, for the calendar, its periods).
-    const parts = new Map<number, Map<string, number>>();
-    const extraPresent = new Set<string>([ALL]);
-    for (const atom of extra.atoms) {
-      if (atom.count === 0) continue;
-      const leaves = atom.leaves.slice(0, dimensions.length);
-      const extraLeaf = atom.leaves[dimensions.length]!;
-      const extraCoordinates = [extraLeaf, ...extra.dimension.hierarchy.ancestors(extraLeaf).filter((a) => a !== ALL)];
-      for (const c of extraCoordinates) extraPresent.add(c);
-      for (const id of shownAncestors(leaves)) {
-        let m = parts.get(id);
-        if (!m) parts.set(id, (m = new Map()));
-        for (const c of extraCoordinates) m.set(c, (m.get(c) ?? 0) + atom.count);
+  if (options.lookahead?.length) {
+    // Shown cells get a compact slot; the parts of each are summed in a dense block of
+    // slots × extra coordinates (no string keys in the inner loop).
+    const slotOf = new Int32Array(n).fill(-1);
+    const shownIds: number[] = [];
+    for (let i = 0; i < n; i++) if (status[i] === PUBLISHED) slotOf[i] = shownIds.push(i) - 1;
+    const shownCells = shownIds.length;
+    // The shown cells an atom with these leaves adds to, memoised by its leaves' indices.
+    const shownCellsOfLeaves = new Map<number, Int32Array>();
+    const shownCellsOf = (leaves: readonly string[]): Int32Array => {
+      let key = 0;
+      for (let d = 0; d < D && key >= 0; d++) {
+        const i = space.indexOf[d]!.get(leaves[d]!);
+        key = i === undefined ? -1 : key + i * space.strides[d]!;
       }
-    }
-    const partitions = extra.dimension.hierarchy.partitions(ALL, extraPresent);
-    for (const [parent, byCoordinate] of parts) {
-      for (const partition of partitions) {
-        const partCounts = partition.map((c) => byCoordinate.get(c) ?? 0).filter((c) => c > 0);
-        if (!partCounts.some((c) => c <= SMALL_COUNT_MAX)) continue;
-        const lo = partCounts.map(() => 1);
-        const hi = partCounts.map((c) => (c <= SMALL_COUNT_MAX ? SMALL_COUNT_MAX : Number.POSITIVE_INFINITY));
-        const prim = partCounts.map((c) => (c <= SMALL_COUNT_MAX ? 1 : 0));
-        if (exposes(ownLo(parent), ownHi(parent), false, lo, hi, partCounts.map(() => 1), prim)) mustHide.add(parent);
+      let slots = key >= 0 ? shownCellsOfLeaves.get(key) : undefined;
+      if (!slots) {
+        const found: number[] = [];
+        space.forEachCell(leaves, (cell) => {
+          const id = idOf.get(cell);
+          if (id !== undefined && slotOf[id]! >= 0) found.push(slotOf[id]!);
+        });
+        slots = Int32Array.from(found);
+        if (key >= 0) shownCellsOfLeaves.set(key, slots);
+      }
+      return slots;
+    };
+    // One buffer of part sums, reused by every extra dimension and block.
+    let sumsBuffer = new Float64Array(0);
+    for (const extra of options.lookahead) {
+      // Every (shown cells, extra coordinate, count) an atom adds, with the extra coordinates numbered.
+      const extraIndex = new Map<string, number>();
+      const extraPresent = new Set<string>([ALL]);
+      const extraChains = new Map<string, Int32Array>();
+      const entrySlots: Int32Array[] = [];
+      const entryCoordinate: number[] = [];
+      const entryCount: number[] = [];
+      for (const atom of extra.atoms) {
+        if (atom.count === 0) continue;
+        const slots = shownCellsOf(atom.leaves.slice(0, D));
+        const extraLeaf = atom.leaves[D]!;
+        let chain = extraChains.get(extraLeaf);
+        if (!chain) {
+          const coordinates = [extraLeaf, ...extra.dimension.hierarchy.ancestors(extraLeaf).filter((a) => a !== ALL)];
+          chain = Int32Array.from(coordinates, (c) => {
+            extraPresent.add(c);
+            let i = extraIndex.get(c);
+            if (i === undefined) extraIndex.set(c, (i = extraIndex.size));
+            return i;
+          });
+          extraChains.set(extraLeaf, chain);
+        }
+        if (!slots.length) continue;
+        for (const e of chain) {
+          entrySlots.push(slots);
+          entryCoordinate.push(e);
+          entryCount.push(atom.count);
+        }
+      }
+      const partitions = extra.dimension.hierarchy.partitions(ALL, extraPresent);
+      const P = partitions.length;
+      const E = extraIndex.size;
+      if (!P || !E || !entrySlots.length) continue;
+      // Which partitions each extra coordinate is a part of (with multiplicity, as listed).
+      const partitionsOfCoordinate: number[][] = Array.from({ length: E }, () => []);
+      partitions.forEach((partition, p) => {
+        for (const c of partition) {
+          const e = extraIndex.get(c);
+          if (e !== undefined) partitionsOfCoordinate[e]!.push(p);
+        }
+      });
+      // Per shown cell and partition: how many parts are non-zero, and how many of them small.
+      const parts = new Int32Array(shownCells * P);
+      const smallParts = new Int32Array(shownCells * P);
+      const width = Math.max(1, Math.min(E, Math.floor(LOOKAHEAD_BLOCK_ENTRIES / Math.max(1, shownCells))));
+      const order = Array.from(entryCoordinate.keys());
+      if (width < E) order.sort((a, b) => entryCoordinate[a]! - entryCoordinate[b]!);
+      if (sumsBuffer.length < shownCells * width) sumsBuffer = new Float64Array(shownCells * width);
+      const sums = sumsBuffer.subarray(0, shownCells * width);
+      for (let start = 0, at = 0; start < E; start += width) {
+        const end = Math.min(E, start + width);
+        sums.fill(0);
+        for (; at < order.length && entryCoordinate[order[at]!]! < end; at++) {
+          const entry = order[at]!;
+          const column = entryCoordinate[entry]! - start;
+          const add = entryCount[entry]!;
+          for (const slot of entrySlots[entry]!) sums[slot * width + column]! += add;
+        }
+        for (let slot = 0; slot < shownCells; slot++) {
+          for (let column = 0; column < end - start; column++) {
+            const sum = sums[slot * width + column]!;
+            if (sum === 0) continue;
+            for (const p of partitionsOfCoordinate[start + column]!) {
+              parts[slot * P + p]!++;
+              if (sum <= SMALL_COUNT_MAX) smallParts[slot * P + p]!++;
+            }
+          }
+        }
+      }
+      for (let slot = 0; slot < shownCells; slot++) {
+        const parent = shownIds[slot]!;
+        if (mustHide.has(parent)) continue;
+        for (let p = 0; p < P; p++) {
+          const k = parts[slot * P + p]!;
+          const small = smallParts[slot * P + p]!;
+          if (!small) continue;
+          // Every part suppressed: small ones known to be 1–7, the others only ≥ 1.
+          const { lo, hi, supp, prim } = scratchOf(k);
+          for (let j = 0; j < k; j++) {
+            lo[j] = 1;
+            hi[j] = j < small ? SMALL_COUNT_MAX : Number.POSITIVE_INFINITY;
+            supp[j] = 1;
+            prim[j] = j < small ? 1 : 0;
+          }
+          if (exposes(ownLo(parent), ownHi(parent), false, lo, hi, supp, prim)) {
+            mustHide.add(parent);
+            break;
+          }
+        }
       }
     }
   }
 
   for (let changed = true; changed; ) {
     changed = false;
-    for (const g of groups) {
-      while (groupExposes(g)) {
+    for (let g = 0; g < groups.length; g++) {
+      if (settled[g]) continue;
+      const group = groups[g]!;
+      let exposing = groupExposes(group);
+      while (exposing) {
         // The smallest shown part (ties broken by key, so the choice never depends on order).
         let candidate = -1;
-        for (const c of g.children) {
+        for (const c of group.children) {
           if (count[c] === 0 || suppressed(c)) continue;
           if (candidate < 0 || count[c]! < count[candidate]! || (count[c] === count[candidate] && keys[c]! < keys[candidate]!)) candidate = c;
         }
         if (candidate >= 0) suppress(candidate);
-        else if (!suppressed(g.parent)) suppress(g.parent);
+        else if (!suppressed(group.parent)) suppress(group.parent);
         else break;
         changed = true;
+        exposing = groupExposes(group);
       }
+      // Either it no longer exposes, or it does with nothing left to suppress: a re-check gives the
+      // same answer until one of its cells changes.
+      settled[g] = 1;
     }
     for (const parent of mustHide) {
       if (!suppressed(parent)) {
@@ -402,20 +598,4 @@ export function protectLattice(dimensions: readonly LatticeDimension[], atoms: I
     cells.set(k, { count: count[i]!, status: s, shown: shownCount(count[i]!, s) });
   });
   return new ProtectedLattice(dimensions, cells);
-}
-
-
-function forEachCombination(options: readonly (readonly string[])[], visit: (combination: string[]) => void): void {
-  const current = new Array<string>(options.length);
-  const walk = (i: number) => {
-    if (i === options.length) {
-      visit([...current]);
-      return;
-    }
-    for (const o of options[i]!) {
-      current[i] = o;
-      walk(i + 1);
-    }
-  };
-  walk(0);
 }

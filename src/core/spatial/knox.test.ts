@@ -2,7 +2,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { knoxTest, spatialBandsOf, temporalBandsOf, type DistanceMetric, type KnoxEvent, type KnoxOptions } from './knox.js';
+import {
+  addTally,
+  emptyTally,
+  knoxResultOf,
+  knoxTest,
+  permutationStream,
+  prepareKnox,
+  simulateKnox,
+  spatialBandsOf,
+  temporalBandsOf,
+  xoshiro128,
+  type DistanceMetric,
+  type KnoxEvent,
+  type KnoxOptions,
+} from './knox.js';
 import { createRng } from './rng.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/spatial');
@@ -266,5 +280,38 @@ describe.each(['clustered', 'uniform'])('agreement with R surveillance::knox (fi
         expect(Math.abs(cell(ref.spatial, ref.temporal).pValue - p), `cell ${ref.spatial},${ref.temporal}`).toBeLessThanOrEqual(tolerance);
       }
     });
+  });
+});
+
+describe('permutation streams', () => {
+  it('is xoshiro128**: the outputs of the reference C implementation (prng.di.unimi.it) for two states', () => {
+    const draws = (rng: () => number) => Array.from({ length: 8 }, () => rng() * 2 ** 32);
+    expect(draws(xoshiro128(1, 2, 3, 4))).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849]);
+    expect(draws(xoshiro128(0x9e3779b9, 0x7f4a7c15, 0xdeadbeef, 0x01234567))).toEqual([
+      199744174, 3631572119, 1073906693, 4210912454, 2084002753, 3936010285, 1913293659, 1565012823,
+    ]);
+  });
+
+  it('gives each (seed, permutation) its own reproducible stream', () => {
+    const first = (seed: number, index: number) => {
+      const rng = permutationStream(seed, index);
+      return [rng(), rng(), rng()];
+    };
+    expect(first(1, 0)).toEqual(first(1, 0));
+    const starts = new Set<string>();
+    for (const seed of [0, 1, 2, 2 ** 32 - 1]) for (let index = 0; index < 500; index++) starts.add(first(seed, index).join());
+    expect(starts.size).toBe(4 * 500);
+  });
+
+  it('adds up to the same tally however the permutations are split, so threads cannot change the table', () => {
+    const events = randomEvents(300, 17);
+    const options = { ...BASE, permutations: 97 };
+    const plan = prepareKnox(events, options);
+    const whole = simulateKnox(plan, 0, 97);
+    const pieces = emptyTally(plan);
+    for (const [from, to] of [[60, 97], [0, 1], [1, 33], [33, 60]] as const) addTally(pieces, simulateKnox(plan, from, to));
+    expect(pieces).toEqual(whole);
+    expect(knoxResultOf(plan, pieces)).toEqual(knoxTest(events, options));
+    expect(() => knoxResultOf(plan, simulateKnox(plan, 0, 96))).toThrow(/96 of 97 permutations/);
   });
 });

@@ -11,15 +11,19 @@
  *   (j−1)·t < Δ ≤ j·t, "beyond" (Δ > T·t).
  *
  * Why it is fast: the spatial band of a pair never changes under the null, only its time difference.
- * The pairs closer than the largest finite band are found once with a spatial index and kept in typed
- * arrays (compressed rows: for each event, its later neighbours and their band); each permutation only
- * recounts those pairs' time bands. The "beyond" spatial row needs no pairs at all: permuting dates does
- * not change the multiset of dates, so the number of pairs in each time band over all pairs is the same
- * in every permutation, and "beyond" is that total minus the finite rows.
+ * The pairs closer than the largest finite band are found once with a grid and kept in typed
+ * arrays (compressed rows: for each event, its later neighbours, each coded with its band); each
+ * permutation only recounts which of those pairs are close in time. The "beyond" spatial row needs no
+ * pairs at all: permuting dates does not change the multiset of dates, so the number of pairs in each
+ * time band over all pairs is the same in every permutation, and "beyond" is that total minus the
+ * finite rows; likewise "beyond" in time is each row's fixed total minus its close cells.
+ *
+ * Reproducible and parallel: permutation r shuffles the original dates with its own random stream
+ * derived from (seed, r), so the table depends only on the seed, never on how the permutations are
+ * split between threads (`simulateKnox` runs any range; `knoxTest` runs them all in this thread).
  */
-import Flatbush from 'flatbush';
 import { UsageError } from '../errors.js';
-import { createRng, shuffleInPlace } from './rng.js';
+import { shuffleInPlace, type Rng } from './rng.js';
 
 export type DistanceMetric = 'euclidean' | 'manhattan';
 export const DISTANCE_METRICS: readonly DistanceMetric[] = ['euclidean', 'manhattan'];
@@ -51,7 +55,7 @@ export interface KnoxOptions {
 export const KNOX_DEFAULTS = { distance: 'euclidean', permutations: 999, seed: 1 } as const satisfies Partial<KnoxOptions>;
 
 /** Limits that keep a request from exhausting memory or running for hours. */
-export const KNOX_LIMITS = { maxBands: 100, maxPermutations: 99_999, maxClosePairs: 60_000_000 } as const;
+export const KNOX_LIMITS = { maxBands: 100, maxPermutations: 99_999, maxClosePairs: 60_000_000, maxDaySpan: 10_000_000 } as const;
 
 export interface SpatialBand {
   label: string;
@@ -131,101 +135,215 @@ export function temporalBandsOf(t: number, count: number): TemporalBand[] {
   return bands;
 }
 
+/** lowbias32 (C. Wellons): a 32-bit integer hash with good avalanche, used only to seed streams. */
+function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** xoshiro128** (Blackman & Vigna 2018) from a 128-bit state given as four 32-bit words; uniform in [0, 1). */
+export function xoshiro128(s0: number, s1: number, s2: number, s3: number): Rng {
+  let a = s0 | 0;
+  let b = s1 | 0;
+  let c = s2 | 0;
+  let d = s3 | 0;
+  if ((a | b | c | d) === 0) a = 1; // the one state the generator cannot leave
+  return () => {
+    const m = Math.imul(b, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = (d << 11) | (d >>> 21);
+    return result / 4294967296;
+  };
+}
+
 /**
- * Pairs i < j within the largest finite band, as compressed rows grouped by spatial band: the
- * neighbours of event i in band s are neighbour[segment[i·B + s] … segment[i·B + s + 1]), B = S + 1.
- * Grouping by band lets the permutation loop add to one row of counts without reading a band per pair.
+ * The random stream of permutation `index` under `seed`. Each permutation draws from its own stream, so
+ * its shuffle does not depend on the permutations before it nor on the thread that runs it: the table
+ * is the same whether the permutations run in one thread or spread over several. The stream is
+ * xoshiro128** with its 128-bit state drawn by splitmix32 from (seed, index) (distinct indices give
+ * distinct starting points for one seed); the large state keeps the streams from overlapping, which
+ * 32-bit counter generators such as mulberry32 do not guarantee.
  */
+export function permutationStream(seed: number, index: number): Rng {
+  let z = (mix32(seed >>> 0) ^ Math.imul(index, 0x9e3779b9)) >>> 0;
+  const next = () => {
+    z = (z + 0x9e3779b9) >>> 0;
+    return mix32(z);
+  };
+  return xoshiro128(next(), next(), next(), next());
+}
+
+/** Bits of a pair code that hold the spatial band: code = j·128 + band. */
+const BAND_BITS = 7;
+const BAND_MASK = (1 << BAND_BITS) - 1;
+
+/**
+ * Everything the permutations need, computed once from the events; plain typed arrays and numbers, so
+ * it can be handed to worker threads (the two pair arrays can live in a SharedArrayBuffer).
+ */
+export interface KnoxPlan {
+  options: KnoxOptions;
+  events: number;
+  /**
+   * Pairs i < j closer than the largest finite band, as compressed rows: the pairs of event i are
+   * pairCode[pairStart[i] … pairStart[i + 1]), each coded j·128 + spatial band (0 = same location).
+   */
+  pairStart: Int32Array;
+  pairCode: Int32Array;
+  closePairs: number;
+  /** Pairs in each finite spatial band: fixed under the null. */
+  pairsPerSpatialBand: Float64Array;
+  /** Pairs in each temporal band over all pairs: fixed under the null (the dates are only moved). */
+  pairsPerTemporalBand: Float64Array;
+  /** Day of each event (in the order of the pairs, not the input's), minus the earliest, so 0 ≤ day. */
+  days: Int32Array;
+  /** Temporal band of each day difference −W…W at index difference + W (W = t·T, or the span of the dates if shorter). */
+  timeBandOf: Uint8Array;
+  /** The observed table, row-major: spatial bands (same location, 1…S, beyond) × temporal bands (1…T, beyond). */
+  observed: Float64Array;
+}
+
+/** Sums over a set of permutations; integers, so adding tallies in any grouping gives the same totals. */
+export interface KnoxTally {
+  permutations: number;
+  /** Sum over the permutations of each cell's count. */
+  simulatedSum: Float64Array<ArrayBuffer>;
+  /** Permutations whose count was at least the observed one, per cell. */
+  atLeastObserved: Float64Array<ArrayBuffer>;
+}
+
+/** The most events whose pair codes (j·128 + band) fit in 31 bits. */
+const MAX_EVENTS = 2 ** (31 - BAND_BITS);
+
 interface ClosePairs {
-  segment: Int32Array;
-  neighbour: Int32Array;
-  /** Number of pairs in each finite spatial band (fixed under the null). */
+  /** Events in the order the pairs use (by grid cell): position → index in the input. */
+  order: Int32Array;
+  start: Int32Array;
+  code: Int32Array;
   perBand: Float64Array;
   count: number;
 }
 
+/**
+ * The pairs closer than `bands`·`b`. Events are bucketed into a grid of cells at least that wide and
+ * renumbered cell by cell (row-major), so the candidates of an event are two runs of consecutive
+ * numbers — its own row of three cells and the row above (the row below holds only earlier events) —
+ * already in ascending order: no search structure, no sorting, and neighbours close in number, which
+ * keeps the permutation loop's reads of their dates local.
+ */
 function findClosePairs(events: readonly KnoxEvent[], b: number, bands: number, metric: DistanceMetric): ClosePairs {
   const n = events.length;
-  const rowBands = bands + 1;
   const radius = b * bands;
-  const index = new Flatbush(n);
-  for (const e of events) index.add(e.x, e.y, e.x, e.y);
-  index.finish();
-
-  const segment = new Int32Array(n * rowBands + 1);
-  let neighbour = new Int32Array(Math.max(1024, n * 8));
-  let count = 0;
-  const perBand = new Int32Array(rowBands);
-  let candidates = new Int32Array(1024);
-  let bandOf = new Uint8Array(1024);
-  for (let i = 0; i < n; i++) {
-    const { x, y } = events[i]!;
-    const found = index.search(x - radius, y - radius, x + radius, y + radius);
-    if (candidates.length < found.length) {
-      candidates = new Int32Array(found.length * 2);
-      bandOf = new Uint8Array(found.length * 2);
-    }
-    let m = 0;
-    for (const j of found) if (j > i) candidates[m++] = j;
-    // Ascending j (typed-array sort is numeric): better memory locality in the permutation loop.
-    const later = candidates.subarray(0, m).sort();
-    perBand.fill(0);
-    let kept = 0;
-    for (let k = 0; k < m; k++) {
-      const j = later[k]!;
-      const dx = Math.abs(events[j]!.x - x);
-      const dy = Math.abs(events[j]!.y - y);
-      const d = metric === 'euclidean' ? Math.sqrt(dx * dx + dy * dy) : dx + dy;
-      if (d > radius) {
-        bandOf[k] = 255;
-        continue;
-      }
-      const band = d === 0 ? 0 : Math.min(bands, Math.ceil(d / b));
-      bandOf[k] = band;
-      perBand[band]!++;
-      kept++;
-    }
-    if (count + kept > neighbour.length) {
-      if (count + kept > KNOX_LIMITS.maxClosePairs) {
-        throw new UsageError(
-          `more than ${KNOX_LIMITS.maxClosePairs.toLocaleString('en-GB')} pairs of incidents lie within ${metres(radius)} m of each other: too many for the permutation test`,
-          'select fewer incidents (--from/--to, --where) or use fewer or narrower spatial bands',
-        );
-      }
-      const grown = new Int32Array(Math.min(Math.max(neighbour.length * 2, count + kept), KNOX_LIMITS.maxClosePairs));
-      grown.set(neighbour.subarray(0, count));
-      neighbour = grown;
-    }
-    // Counting sort of this event's neighbours by band.
-    const next = new Int32Array(rowBands);
-    let offset = count;
-    for (let s = 0; s < rowBands; s++) {
-      segment[i * rowBands + s] = offset;
-      next[s] = offset;
-      offset += perBand[s]!;
-    }
-    for (let k = 0; k < m; k++) {
-      const band = bandOf[k]!;
-      if (band !== 255) neighbour[next[band]!++] = later[k]!;
-    }
-    count += kept;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const e of events) {
+    if (e.x < minX) minX = e.x;
+    if (e.x > maxX) maxX = e.x;
+    if (e.y < minY) minY = e.y;
+    if (e.y > maxY) maxY = e.y;
   }
-  segment[n * rowBands] = count;
-  const pairsPerBand = new Float64Array(rowBands);
-  for (let i = 0; i < n; i++) for (let s = 0; s < rowBands; s++) pairsPerBand[s]! += segment[i * rowBands + s + 1]! - segment[i * rowBands + s]!;
-  return { segment, neighbour, perBand: pairsPerBand, count };
+  const spanX = maxX - minX;
+  const spanY = maxY - minY;
+  // Cells wider than the radius (the 3 × 3 block around an event covers its circle; the margin absorbs
+  // rounding in the cell arithmetic), and no more than about 2n of them however far apart the events are.
+  const cell = Math.max(radius * (1 + 1e-6), Math.sqrt((spanX * spanY) / n), (spanX + spanY) / n);
+  const width = Math.floor(spanX / cell) + 1;
+  const height = Math.floor(spanY / cell) + 1;
+  const cellOf = new Int32Array(n);
+  const cellStart = new Int32Array(width * height + 1);
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    // `|| 0` guards NaN from extreme spans; such cells only widen the candidate runs.
+    const cx = Math.min(width - 1, Math.floor((e.x - minX) / cell) || 0);
+    const cy = Math.min(height - 1, Math.floor((e.y - minY) / cell) || 0);
+    cellOf[i] = cy * width + cx;
+    cellStart[cellOf[i]! + 1]!++;
+  }
+  for (let c = 0; c < width * height; c++) cellStart[c + 1]! += cellStart[c]!;
+  const order = new Int32Array(n);
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const cellOfPosition = new Int32Array(n);
+  const filled = cellStart.slice(0, width * height);
+  for (let i = 0; i < n; i++) {
+    const position = filled[cellOf[i]!]!++;
+    order[position] = i;
+    xs[position] = events[i]!.x;
+    ys[position] = events[i]!.y;
+    cellOfPosition[position] = cellOf[i]!;
+  }
+
+  const start = new Int32Array(n + 1);
+  let code: Int32Array = new Int32Array(Math.max(1024, n * 8));
+  let count = 0;
+  const perBand = new Float64Array(bands + 1);
+  const euclidean = metric === 'euclidean';
+  for (let i = 0; i < n; i++) {
+    start[i] = count;
+    const x = xs[i]!;
+    const y = ys[i]!;
+    const c = cellOfPosition[i]!;
+    const cx = c % width;
+    const cy = (c - cx) / width;
+    const left = cx > 0 ? -1 : 0;
+    const right = cx < width - 1 ? 1 : 0;
+    for (let row = 0; row <= 1; row++) {
+      if (cy + row >= height) break;
+      const first = (cy + row) * width + cx;
+      const from = row === 0 ? i + 1 : cellStart[first + left]!;
+      const to = cellStart[first + right + 1]!;
+      for (let j = from; j < to; j++) {
+        const dx = Math.abs(xs[j]! - x);
+        const dy = Math.abs(ys[j]! - y);
+        const d = euclidean ? Math.sqrt(dx * dx + dy * dy) : dx + dy;
+        if (d > radius) continue;
+        const band = d === 0 ? 0 : Math.min(bands, Math.ceil(d / b));
+        if (count === code.length) code = grown(code, radius);
+        perBand[band]!++;
+        code[count++] = (j << BAND_BITS) | band;
+      }
+    }
+  }
+  start[n] = count;
+  return { order, start, code: code.subarray(0, count), perBand, count };
+}
+
+/** A larger copy of the pair codes, refused beyond KNOX_LIMITS.maxClosePairs. */
+function grown(code: Int32Array, radius: number): Int32Array {
+  if (code.length >= KNOX_LIMITS.maxClosePairs) {
+    throw new UsageError(
+      `more than ${KNOX_LIMITS.maxClosePairs.toLocaleString('en-GB')} pairs of incidents lie within ${metres(radius)} m of each other: too many for the permutation test`,
+      'select fewer incidents (--from/--to, --where) or use fewer or narrower spatial bands',
+    );
+  }
+  const larger = new Int32Array(Math.min(code.length * 2, KNOX_LIMITS.maxClosePairs));
+  larger.set(code);
+  return larger;
 }
 
 /**
- * Temporal band of every signed day difference −span…span, at index difference + span, so the
- * permutation loop needs no absolute value.
+ * Temporal band of every signed day difference −W…W, at index difference + W: W = t·bands, the end of
+ * the last finite band, or the span of the dates if shorter (no difference can exceed it).
  */
-function temporalLookup(span: number, t: number, bands: number): Uint8Array {
-  const lookup = new Uint8Array(2 * span + 1);
-  for (let delta = 0; delta <= span; delta++) {
-    const band = delta <= t ? 0 : Math.min(bands, Math.ceil(delta / t) - 1);
-    lookup[span + delta] = band;
-    lookup[span - delta] = band;
+function temporalLookup(t: number, bands: number, span: number): Uint8Array {
+  const window = Math.min(t * bands, span);
+  const lookup = new Uint8Array(2 * window + 1);
+  for (let delta = 0; delta <= window; delta++) {
+    const band = delta <= t ? 0 : Math.ceil(delta / t) - 1;
+    lookup[window + delta] = band;
+    lookup[window - delta] = band;
   }
   return lookup;
 }
@@ -258,52 +376,76 @@ function pairsPerTemporalBand(days: Int32Array, t: number, bands: number): Float
 }
 
 /**
- * Counts the close pairs of each (spatial band, temporal band) for the given day of each event (days
- * offset so that 0 ≤ day ≤ span) into `into` (rows of `columns`). The hot loop of the test, tuned:
- * - only pairs close in time are counted; "beyond" in time is the band's fixed number of pairs minus
- *   the others (most pairs are beyond, so most iterations are one table read);
- * - two pairs per iteration, counted into two copies of the table (`scratch`), so consecutive
- *   increments of the same cell do not wait on each other.
+ * Counts the close pairs that fall in a finite temporal band (Δ ≤ t·T), for the given day of each event,
+ * into `scratch` (rows of T + 1 columns; the last column is left at 0). The hot loop of the test:
+ * most pairs are beyond in time (their count is derived from the fixed totals), so four pairs are read
+ * at a time and tested with one well-predicted branch; a difference is inside the window when
+ * 0 ≤ di + W − dj ≤ 2W, one unsigned comparison.
  */
-function countClose(pairs: ClosePairs, days: Int32Array, lookup: Uint8Array, span: number, rowBands: number, columns: number, scratch: Int32Array, into: Int32Array): void {
+function countTimeClose(start: Int32Array, code: Int32Array, days: Int32Array, timeBandOf: Uint8Array, columns: number, scratch: Int32Array): void {
   scratch.fill(0);
-  const { segment, neighbour, perBand } = pairs;
-  const beyond = columns - 1;
-  const second = rowBands * columns;
+  const window = (timeBandOf.length - 1) / 2;
+  const width = 2 * window;
   const n = days.length;
-  let seg = 0;
   for (let i = 0; i < n; i++) {
-    const di = days[i]! + span;
-    for (let s = 0, base = 0; s < rowBands; s++, seg++, base += columns) {
-      const end = segment[seg + 1]!;
-      let p = segment[seg]!;
-      for (; p + 1 < end; p += 2) {
-        const a = lookup[di - days[neighbour[p]!]!]!;
-        const b = lookup[di - days[neighbour[p + 1]!]!]!;
-        if (a !== beyond) scratch[base + a]!++;
-        if (b !== beyond) scratch[second + base + b]!++;
-      }
-      if (p < end) {
-        const a = lookup[di - days[neighbour[p]!]!]!;
-        if (a !== beyond) scratch[base + a]!++;
+    const di = days[i]! + window;
+    const end = start[i + 1]!;
+    let p = start[i]!;
+    for (; p + 3 < end; p += 4) {
+      const c0 = code[p]!;
+      const c1 = code[p + 1]!;
+      const c2 = code[p + 2]!;
+      const c3 = code[p + 3]!;
+      const d0 = di - days[c0 >>> BAND_BITS]!;
+      const d1 = di - days[c1 >>> BAND_BITS]!;
+      const d2 = di - days[c2 >>> BAND_BITS]!;
+      const d3 = di - days[c3 >>> BAND_BITS]!;
+      if (d0 >>> 0 <= width || d1 >>> 0 <= width || d2 >>> 0 <= width || d3 >>> 0 <= width) {
+        if (d0 >>> 0 <= width) scratch[(c0 & BAND_MASK) * columns + timeBandOf[d0]!]!++;
+        if (d1 >>> 0 <= width) scratch[(c1 & BAND_MASK) * columns + timeBandOf[d1]!]!++;
+        if (d2 >>> 0 <= width) scratch[(c2 & BAND_MASK) * columns + timeBandOf[d2]!]!++;
+        if (d3 >>> 0 <= width) scratch[(c3 & BAND_MASK) * columns + timeBandOf[d3]!]!++;
       }
     }
-  }
-  for (let s = 0, base = 0; s < rowBands; s++, base += columns) {
-    let close = 0;
-    for (let t = 0; t < beyond; t++) {
-      into[base + t] = scratch[base + t]! + scratch[second + base + t]!;
-      close += into[base + t]!;
+    for (; p < end; p++) {
+      const c = code[p]!;
+      const d = di - days[c >>> BAND_BITS]!;
+      if (d >>> 0 <= width) scratch[(c & BAND_MASK) * columns + timeBandOf[d]!]!++;
     }
-    into[base + beyond] = perBand[s]! - close;
   }
 }
 
-/** The Knox near-repeat table. Throws UsageError on invalid options or fewer than two events. */
-export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): KnoxResult {
+/**
+ * The whole table (spatial rows incl. beyond × temporal columns incl. beyond) for one assignment of
+ * days: the time-close pairs counted, the rest derived from the fixed row and column totals.
+ */
+function tableOf(plan: KnoxPlan, days: Int32Array, scratch: Int32Array, out: Float64Array): void {
+  const columns = plan.options.temporalBands + 1;
+  const finiteRows = plan.options.spatialBands + 1;
+  const beyond = columns - 1;
+  countTimeClose(plan.pairStart, plan.pairCode, days, plan.timeBandOf, columns, scratch);
+  for (let c = 0; c < columns; c++) out[finiteRows * columns + c] = plan.pairsPerTemporalBand[c]!;
+  for (let s = 0, base = 0; s < finiteRows; s++, base += columns) {
+    let close = 0;
+    for (let t = 0; t < beyond; t++) {
+      const count = scratch[base + t]!;
+      out[base + t] = count;
+      close += count;
+    }
+    out[base + beyond] = plan.pairsPerSpatialBand[s]! - close;
+    for (let t = 0; t < columns; t++) out[finiteRows * columns + t]! -= out[base + t]!;
+  }
+}
+
+/**
+ * Validates the events and options, finds the close pairs and counts the observed table: everything
+ * but the permutations. Throws UsageError on invalid options, too many or too few events.
+ */
+export function prepareKnox(events: readonly KnoxEvent[], options: KnoxOptions): KnoxPlan {
   validateKnoxOptions(options);
   const n = events.length;
   if (n < 2) throw new UsageError(`the near-repeat test needs at least two incidents with a location and a date, got ${n}`);
+  if (n > MAX_EVENTS) throw new UsageError(`the near-repeat test takes at most ${MAX_EVENTS.toLocaleString('en-GB')} incidents, got ${n.toLocaleString('en-GB')}`, 'select fewer incidents (--from/--to, --where)');
   let minDay = Infinity;
   let maxDay = -Infinity;
   for (const e of events) {
@@ -312,65 +454,97 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
     if (e.day < minDay) minDay = e.day;
     if (e.day > maxDay) maxDay = e.day;
   }
+  // Day differences are 32-bit integers in the permutation loop.
+  if (maxDay - minDay > KNOX_LIMITS.maxDaySpan) throw new UsageError(`the incidents' dates span more than ${KNOX_LIMITS.maxDaySpan.toLocaleString('en-GB')} days`);
   const { spatialBand: b, spatialBands: S, temporalBand: t, temporalBands: T } = options;
-  const columns = T + 1;
-  const finiteCells = (S + 1) * columns;
-
   const pairs = findClosePairs(events, b, S, options.distance);
-  const span = maxDay - minDay;
-  const lookup = temporalLookup(span, t, T);
-  const days = Int32Array.from(events, (e) => e.day - minDay);
-  const totalPerTemporalBand = pairsPerTemporalBand(days, t, T);
-
-  // Observed, and the complete table (finite rows + the beyond row) for a count of the finite rows.
-  const fullTable = (finite: Int32Array, out: Float64Array) => {
-    out.set(finite);
-    for (let c = 0; c < columns; c++) {
-      let close = 0;
-      for (let s = 0; s <= S; s++) close += finite[s * columns + c]!;
-      out[finiteCells + c] = totalPerTemporalBand[c]! - close;
-    }
+  const days = Int32Array.from(pairs.order, (i) => events[i]!.day - minDay);
+  const plan: KnoxPlan = {
+    options: { ...options },
+    events: n,
+    pairStart: pairs.start,
+    pairCode: pairs.code,
+    closePairs: pairs.count,
+    pairsPerSpatialBand: pairs.perBand,
+    pairsPerTemporalBand: pairsPerTemporalBand(days, t, T),
+    days,
+    timeBandOf: temporalLookup(t, T, maxDay - minDay),
+    observed: new Float64Array((S + 2) * (T + 1)),
   };
-  const finite = new Int32Array(finiteCells);
-  const scratch = new Int32Array(2 * finiteCells);
-  const observed = new Float64Array(finiteCells + columns);
-  countClose(pairs, days, lookup, span, S + 1, columns, scratch, finite);
-  fullTable(finite, observed);
+  tableOf(plan, days, new Int32Array((S + 1) * (T + 1)), plan.observed);
+  return plan;
+}
 
-  const simulatedSum = new Float64Array(observed.length);
-  const atLeastObserved = new Float64Array(observed.length);
+/** An empty tally for the given plan. */
+export function emptyTally(plan: KnoxPlan): KnoxTally {
+  return { permutations: 0, simulatedSum: new Float64Array(plan.observed.length), atLeastObserved: new Float64Array(plan.observed.length) };
+}
+
+/** Adds `tally` into `into` (cell by cell; exact, the sums are whole numbers). */
+export function addTally(into: KnoxTally, tally: KnoxTally): void {
+  into.permutations += tally.permutations;
+  for (let c = 0; c < into.simulatedSum.length; c++) {
+    into.simulatedSum[c]! += tally.simulatedSum[c]!;
+    into.atLeastObserved[c]! += tally.atLeastObserved[c]!;
+  }
+}
+
+/**
+ * Runs permutations `from` … `to − 1` (each a shuffle of the original dates by its own stream, see
+ * `permutationStream`), so any split of 0 … permutations − 1 over calls adds up to the same tally.
+ */
+export function simulateKnox(plan: KnoxPlan, from: number, to: number): KnoxTally {
+  const tally = emptyTally(plan);
+  const { observed } = plan;
   const simulated = new Float64Array(observed.length);
-  const rng = createRng(options.seed);
-  const shuffled = Int32Array.from(days);
-  for (let r = 0; r < options.permutations; r++) {
-    shuffleInPlace(shuffled, rng);
-    countClose(pairs, shuffled, lookup, span, S + 1, columns, scratch, finite);
-    fullTable(finite, simulated);
+  const scratch = new Int32Array((plan.options.spatialBands + 1) * (plan.options.temporalBands + 1));
+  const shuffled = new Int32Array(plan.days.length);
+  for (let r = from; r < to; r++) {
+    shuffled.set(plan.days);
+    shuffleInPlace(shuffled, permutationStream(plan.options.seed, r));
+    tableOf(plan, shuffled, scratch, simulated);
     for (let c = 0; c < simulated.length; c++) {
-      simulatedSum[c]! += simulated[c]!;
-      if (simulated[c]! >= observed[c]!) atLeastObserved[c]!++;
+      tally.simulatedSum[c]! += simulated[c]!;
+      if (simulated[c]! >= observed[c]!) tally.atLeastObserved[c]!++;
     }
   }
+  tally.permutations = Math.max(0, to - from);
+  return tally;
+}
 
+/** The result table from a plan and the tally of all its permutations. */
+export function knoxResultOf(plan: KnoxPlan, tally: KnoxTally): KnoxResult {
+  const { options, observed } = plan;
+  if (tally.permutations !== options.permutations) throw new Error(`Knox tally covers ${tally.permutations} of ${options.permutations} permutations`);
+  const columns = options.temporalBands + 1;
   const cells: KnoxCell[] = [];
   for (let c = 0; c < observed.length; c++) {
-    const expected = simulatedSum[c]! / options.permutations;
+    const expected = tally.simulatedSum[c]! / options.permutations;
     cells.push({
       spatialIndex: Math.floor(c / columns),
       temporalIndex: c % columns,
       observed: observed[c]!,
       expected,
       knoxRatio: expected > 0 ? observed[c]! / expected : null,
-      pValue: (1 + atLeastObserved[c]!) / (1 + options.permutations),
+      pValue: (1 + tally.atLeastObserved[c]!) / (1 + options.permutations),
     });
   }
   return {
-    events: n,
-    pairs: (n * (n - 1)) / 2,
-    closePairs: pairs.count,
+    events: plan.events,
+    pairs: (plan.events * (plan.events - 1)) / 2,
+    closePairs: plan.closePairs,
     options: { ...options },
-    spatialBands: spatialBandsOf(b, S),
-    temporalBands: temporalBandsOf(t, T),
+    spatialBands: spatialBandsOf(options.spatialBand, options.spatialBands),
+    temporalBands: temporalBandsOf(options.temporalBand, options.temporalBands),
     cells,
   };
+}
+
+/**
+ * The Knox near-repeat table, in this thread. Throws UsageError on invalid options or fewer than two
+ * events. `knoxTestParallel` (src/analysis/knox-parallel.ts) gives the identical table using every core.
+ */
+export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): KnoxResult {
+  const plan = prepareKnox(events, options);
+  return knoxResultOf(plan, simulateKnox(plan, 0, options.permutations));
 }

@@ -13,11 +13,15 @@ export function poissonLimit(expected: number, p: number): number {
   // Start near the normal approximation and walk to the first r with P(X ≤ r) ≥ p.
   let r = Math.max(0, Math.floor(expected - 10 * Math.sqrt(expected) - 10));
   let cdf = poissonCdf(r, expected);
+  // Walk up adding P(X = r) (updated by the ratio λ / r) rather than recomputing the CDF, which costs
+  // O(r) each step: limits for expected counts in the thousands (a quarter of a large area) stay fast.
+  let pmf = r === 0 ? Math.exp(-expected) : cdf - poissonCdf(r - 1, expected);
   while (cdf < p) {
     r++;
-    cdf = poissonCdf(r, expected);
+    pmf *= expected / r;
+    cdf += pmf;
   }
-  const below = r > 0 ? poissonCdf(r - 1, expected) : 0;
+  const below = r > 0 ? cdf - pmf : 0;
   const alpha = (cdf - p) / (cdf - below);
   return Math.max(0, r - alpha);
 }

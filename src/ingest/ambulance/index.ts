@@ -120,6 +120,7 @@ async function ingestOneFile(ctx: IngestContext, path: string, s: FileSettings):
       startedAt,
       finishedAt: ctx.now(),
       user: ctx.user,
+      rejects: result.rejects,
       summary: { calls: result.calls.length },
     });
     return c;

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Queryable } from '../../store/port.js';
 import { FileRejectedError } from '../../core/errors.js';
+import { neutraliseFormula } from '../../core/security/formula.js';
 import { csvLine } from './csv.js';
 import type { Reject } from './types.js';
 
@@ -20,7 +21,18 @@ export interface BatchRecord {
   finishedAt: Date;
   user: string;
   summary: Record<string, unknown>;
+  /** The file's rejected rows (identifier values redacted), stored with the batch up to MAX_STORED_REJECTS. */
+  rejects?: readonly Reject[];
 }
+
+/**
+ * Rejected rows stored per batch (the rest are still counted in rows_rejected and written to the
+ * rejects file). A file may reject at most 5% of its rows by default, so this covers files of 200,000
+ * rows in full while a pathological file cannot fill the database.
+ */
+export const MAX_STORED_REJECTS = 10_000;
+/** Longest reject value stored; longer ones are cut (a rejected cell can be an entire mangled line). */
+export const MAX_STORED_REJECT_VALUE = 500;
 
 /** A naive local timestamp 'YYYY-MM-DD HH:MM:SS' (svo stores wall-clock times in UK local time). */
 export function sqlTimestamp(date: Date): string {
@@ -61,6 +73,14 @@ export async function insertBatch(db: Queryable, b: BatchRecord): Promise<void> 
       JSON.stringify(b.summary),
     ],
   );
+  const rejects = (b.rejects ?? []).slice(0, MAX_STORED_REJECTS);
+  if (rejects.length > 0) {
+    await db.copyCsv(
+      'ingest_rejects',
+      ['batch_id', 'ordinal', 'line', 'column_name', 'reason', 'value'],
+      [rejects.map((r, i) => csvLine([b.id, i + 1, r.line, r.column, r.reason, r.value.slice(0, MAX_STORED_REJECT_VALUE)])).join('')],
+    );
+  }
 }
 
 /** Refuses a file whose share of rejected rows is above the limit: then nothing of it is stored. */
@@ -74,10 +94,21 @@ export function enforceRejectRate(file: string, rejected: number, total: number,
   );
 }
 
-/** Writes rejected rows as CSV: file, line, column, value, reason. */
+/**
+ * A rejects cell made safe to open in a spreadsheet: the values come straight from the input file, so
+ * one starting `=`, `+`, `-` or `@` is neutralised like every other CSV export. A plain number (`-3`)
+ * is data, not a formula, and is written as it was.
+ */
+function rejectsCell(value: string): string {
+  return /^[-+]?\d+(\.\d+)?$/.test(value) ? value : String(neutraliseFormula(value));
+}
+
+/** Writes rejected rows as CSV: file, line, column, value, reason (text cells neutralised against formula injection). */
 export function writeRejects(path: string, rejects: readonly { file: string; reject: Reject }[]): void {
   const lines = ['file,line,column,value,reason\n'];
-  for (const { file, reject } of rejects) lines.push(csvLine([file, reject.line, reject.column, reject.value, reject.reason]));
+  for (const { file, reject } of rejects) {
+    lines.push(csvLine([rejectsCell(file), reject.line, rejectsCell(reject.column), rejectsCell(reject.value), rejectsCell(reject.reason)]));
+  }
   writeFileSync(path, lines.join(''), { mode: 0o600 });
 }
 

@@ -1,6 +1,13 @@
 import { inferSchema, initParser } from 'udsv';
 import { parse } from 'csv-parse/sync';
 import { FileRejectedError } from '../../core/errors.js';
+import { formatBytes, ingestLimits, limitHint } from './limits.js';
+
+/**
+ * A chunk also ends after this many characters, so that rows of hostile width (a line of a million
+ * commas) are parsed a few megabytes at a time rather than as one chunk of millions of fields.
+ */
+const MAX_CHUNK_CHARS = 16 * 1024 * 1024;
 
 /** A parsed table: header plus rows of raw strings, with the file line of each row for messages. */
 export interface ParsedTable {
@@ -62,13 +69,16 @@ function countNewlines(text: string, from: number, to: number): number {
 
 /** Index of the newline ending the record that starts at `from` (quote-aware), or text.length. */
 function recordEnd(text: string, from: number): number {
-  let quotes = 0;
+  let quoted = false;
   let i = from;
+  // The next quote is found once and carried from line to line: searching for it afresh on every line
+  // of a field that spans many lines would scan the rest of the field once per line (quadratic).
+  let q = text.indexOf('"', i);
   for (;;) {
     const nl = text.indexOf('\n', i);
     const stop = nl < 0 ? text.length : nl;
-    for (let q = text.indexOf('"', i); q >= 0 && q < stop; q = text.indexOf('"', q + 1)) quotes++;
-    if (nl < 0 || quotes % 2 === 0) return stop;
+    for (; q >= 0 && q < stop; q = text.indexOf('"', q + 1)) quoted = !quoted;
+    if (nl < 0 || !quoted) return stop;
     i = nl + 1;
   }
 }
@@ -79,7 +89,7 @@ function chunkEnd(text: string, start: number, targetRows: number): number {
   // Only lines with quotes can hide a newline inside a field; track the next quote so that quote-free
   // text is scanned once, not once per line.
   let nextQuote = text.indexOf('"', pos);
-  for (let rows = 0; rows < targetRows && pos < text.length; rows++) {
+  for (let rows = 0; rows < targetRows && pos < text.length && pos - start < MAX_CHUNK_CHARS; rows++) {
     const nl = text.indexOf('\n', pos);
     if (nl < 0) return text.length;
     if (nextQuote >= 0 && nextQuote < nl) {
@@ -114,11 +124,16 @@ function fastParse(chunk: string, width: number, firstLine: number, parser: Udsv
 
 function robustParse(name: string, text: string, firstLine: number): ParsedTable {
   let records: { record: string[]; info: { lines: number } }[];
+  // A quoted field may span lines, so the line limit is also held per record here.
+  const maxRecord = ingestLimits().maxLineBytes;
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as unknown as typeof records;
+    records = parse(text, { relax_column_count: true, skip_empty_lines: true, info: true, bom: true, max_record_size: maxRecord }) as unknown as typeof records;
   } catch (error) {
-    const err = error as Error & { lines?: number };
+    const err = error as Error & { lines?: number; code?: string };
     const where = err.lines ? `line ${firstLine + err.lines - 1}: ` : '';
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      throw new FileRejectedError(name, `${where}a record is longer than the limit of ${formatBytes(maxRecord)}`, `${limitHint('maxLineBytes')}; or check quoting: every opening " needs a closing "`);
+    }
     throw new FileRejectedError(name, `${where}the CSV structure is broken (${err.message.replace(/^Invalid [^:]*: /, '').replace(/ at line \d+/, '')})`, 'check quoting: every opening " needs a closing "');
   }
   const starts: number[] = [];

@@ -2,11 +2,11 @@
  * One tabular input file (CSV, XLSX or record-oriented XML) as a header and chunks of rows, with the
  * sha256 that makes re-ingesting an identical file a no-op. Shared by every record-level source.
  */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { FileRejectedError } from '../../core/errors.js';
 import { countDataRows, parseCsvChunks, type ParsedTable } from './csv.js';
-import { decodeText, sha256 } from './files.js';
+import { checkLineLengths, decodeText, readInputBytes, sha256 } from './files.js';
+import { ingestLimits, limitHint, type IngestLimits } from './limits.js';
 import { parseXmlTable } from './xml.js';
 import { readXlsx } from './xlsx.js';
 
@@ -30,20 +30,31 @@ export interface ReadTableOptions {
 
 /** Reads a .csv (.txt), .xlsx or, when allowed, .xml file; other types are refused as a whole. */
 export async function readTable(path: string, options: ReadTableOptions): Promise<SourceTable> {
-  const bytes = readFileSync(path);
+  const limits = ingestLimits();
   const ext = extname(path).toLowerCase();
+  if (ext !== '.csv' && ext !== '.txt' && ext !== '.xlsx' && !(ext === '.xml' && options.xml)) {
+    throw new FileRejectedError(path, `unsupported file type '${ext || '(none)'}'`, `expected ${options.expected}`);
+  }
+  const bytes = readInputBytes(path, limits);
   if (ext === '.xlsx') {
-    const table = await readXlsx(path, bytes);
+    const table = await readXlsx(path, bytes, limits);
+    checkWidth(path, table.header, limits);
     return { header: table.header, chunks: [table], rowCount: () => table.rows.length, sha: sha256(bytes), excel: true, fileValues: {} };
   }
   if (ext === '.xml' && options.xml) {
     const { table, fileValues } = parseXmlTable(path, decodeText(path, bytes));
+    checkWidth(path, table.header, limits);
     return { header: table.header, chunks: [table], rowCount: () => table.rows.length, sha: sha256(bytes), excel: false, fileValues };
   }
-  if (ext !== '.csv' && ext !== '.txt') {
-    throw new FileRejectedError(path, `unsupported file type '${ext || '(none)'}'`, `expected ${options.expected}`);
-  }
+  checkLineLengths(path, bytes, limits);
   const text = decodeText(path, bytes);
   const { header, chunks } = parseCsvChunks(path, text);
+  checkWidth(path, header, limits);
   return { header, chunks, rowCount: () => countDataRows(text), sha: sha256(bytes), excel: false, fileValues: {} };
+}
+
+function checkWidth(path: string, header: readonly string[], limits: IngestLimits): void {
+  if (header.length > limits.maxColumns) {
+    throw new FileRejectedError(path, `the header has ${header.length} columns, more than the limit of ${limits.maxColumns}`, limitHint('maxColumns'));
+  }
 }

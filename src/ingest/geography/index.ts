@@ -274,6 +274,7 @@ async function ingestOne(
       startedAt,
       finishedAt: ctx.now(),
       user: ctx.user,
+      rejects: parsed.rejects,
       summary: {
         kind,
         lsoas: parsed.rows.length,

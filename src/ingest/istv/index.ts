@@ -184,6 +184,7 @@ async function ingestOneFile(ctx: IngestContext, path: string, s: FileSettings):
       startedAt,
       finishedAt: ctx.now(),
       user: ctx.user,
+      rejects: result.rejects,
       summary: {
         returns: returns.map((r) => ({ site: r.site, periodStart: r.start, periodEnd: r.end, records: r.records.length, periodFromData: r.derived })),
         replacedRecords: c.removed,

@@ -8,7 +8,6 @@
  * analyst is redone against the new gazetteer.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { FileRejectedError, SvoError } from '../../core/errors.js';
 import { bngToWgs84, wgs84ToBng } from '../../core/geo/bng.js';
@@ -18,7 +17,7 @@ import { LSOA_CODE, parseNumber } from '../../core/values/fields.js';
 import type { Queryable } from '../../store/port.js';
 import { insertBatch, isAlreadyIngested, nextBatchId, settleRejects } from '../common/batches.js';
 import { csvLine, type ParsedTable } from '../common/csv.js';
-import { decodeText, sha256 } from '../common/files.js';
+import { decodeText, readInputBytes, sha256 } from '../common/files.js';
 import { compactHeaderKey, mapColumns } from '../common/profile.js';
 import { RowRejected } from '../common/rows.js';
 import { ingestFiles, skippedFile, type FileOutcome } from '../common/run.js';
@@ -76,7 +75,7 @@ interface PlacesTable {
 
 /** GeoJSON Point features → the same table a CSV gives (properties as columns). */
 function geoJsonTable(path: string): PlacesTable {
-  const bytes = readFileSync(path);
+  const bytes = readInputBytes(path);
   let doc: unknown;
   try {
     doc = JSON.parse(decodeText(path, bytes));
@@ -180,6 +179,7 @@ async function ingestOne(
       startedAt,
       finishedAt: ctx.now(),
       user: ctx.user,
+      rejects,
       summary: { places: places.length, rematchedTexts: rematched },
     });
     return { ...c, rematched };

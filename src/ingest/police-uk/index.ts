@@ -28,6 +28,8 @@ interface PreparedFile {
   agency: string;
   rowsRead: number;
   rejected: number;
+  /** This file's rejected rows (stored with its batch). */
+  rejects: readonly Reject[];
   /** Repeated (month, Crime ID) rows inside this run, skipped before loading. */
   duplicates: number;
   /** Accepted rows as CSV lines in POLICE_UK_TABLE_COLUMNS order. */
@@ -143,6 +145,7 @@ function prepare(name: string, sha: string, text: string, batchId: number, rejec
     agency: 'data.police.uk',
     rowsRead: 0,
     rejected: 0,
+    rejects,
     duplicates: 0,
     lines: [],
     months: new Map(),
@@ -260,6 +263,7 @@ async function commitGroup(ctx: IngestContext, files: PreparedFile[]): Promise<C
         startedAt,
         finishedAt,
         user: ctx.user,
+        rejects: file.rejects,
         summary: { months: [...file.months.keys()].sort() },
       });
     }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { FileRejectedError, SvoError } from '../../core/errors.js';
 import { classifyIncidents } from '../../classify/apply.js';
 import { storedDefinitions } from '../../classify/definitions.js';
+import { forgetQueryFacts } from '../../classify/facts.js';
 import type { Queryable } from '../../store/port.js';
 import { insertBatch, isAlreadyIngested, nextBatchId, settleRejects, sqlTimestamp } from '../common/batches.js';
 import { csvField } from '../common/csv.js';
@@ -155,6 +156,7 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
       startedAt,
       finishedAt: ctx.now(),
       user: ctx.user,
+      rejects: result.rejects,
       summary: { incidents: result.incidents.length, unrecognisedHocrCodes: result.unrecognisedHocr, conflictingCrimeRefs: result.conflictingRefs },
     });
     return c;
@@ -228,6 +230,7 @@ async function loadIncidents(tx: Queryable, batchId: number, agency: string, inc
       LEFT JOIN (${signature('incoming_people', 'TRUE')}) pn ON pn.incident_id = n.id
       LEFT JOIN (${signature('incident_people', matchedStored)}) po ON po.incident_id = o.id`);
     const replaced = `SELECT old_id FROM incoming_matches WHERE status = 'changed'`;
+    await forgetQueryFacts(tx, replaced);
     await tx.run(`DELETE FROM incident_classifications WHERE incident_id IN (${replaced})`);
     await tx.run(`DELETE FROM incident_people WHERE incident_id IN (${replaced})`);
     await tx.run(`DELETE FROM incidents WHERE id IN (${replaced})`);

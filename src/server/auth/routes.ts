@@ -11,7 +11,7 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { Store } from '../../store/port.js';
 import { appendAudit } from '../../security/audit.js';
-import { createSession, csrfMatches, endSession, resumeSession, SESSION_LIMITS } from '../../security/sessions.js';
+import { createSession, csrfMatches, csrfTokenFor, endSession, resumeSession, SESSION_LIMITS, type NewSession } from '../../security/sessions.js';
 import { signIn, type User } from '../../security/users.js';
 import type { AppEnv, SessionLookup } from '../access.js';
 import { RateLimiter } from '../rate-limit.js';
@@ -55,6 +55,22 @@ export function sessionLookup(options: AuthOptions): SessionLookup {
   };
 }
 
+/**
+ * Starts a session for an account that has proved who it is (password sign-in, the demo link, a future
+ * OIDC callback) and sets the session cookie on the response. The one place the cookie is written.
+ */
+export async function startSession(c: Context, options: Pick<AuthOptions, 'store' | 'secure'>, username: string, now: Date): Promise<NewSession> {
+  const session = await createSession(options.store, username, now);
+  setCookie(c, cookieName(options.secure), session.token, {
+    httpOnly: true,
+    secure: options.secure,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: SESSION_LIMITS.absoluteSeconds,
+  });
+  return session;
+}
+
 export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthOptions): void {
   const now = options.now ?? (() => new Date());
   // Per client address, whatever the account (the lockout is per account).
@@ -82,14 +98,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthOptions): voi
       }
       return c.json({ error: 'wrong username or password, or the account is disabled' }, 401);
     }
-    const session = await createSession(options.store, result.user.username, now());
-    setCookie(c, cookieName(options.secure), session.token, {
-      httpOnly: true,
-      secure: options.secure,
-      sameSite: 'Strict',
-      path: '/',
-      maxAge: SESSION_LIMITS.absoluteSeconds,
-    });
+    const session = await startSession(c, options, result.user.username, now());
     return c.json({ username: result.user.username, role: result.user.role, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
   });
 
@@ -103,6 +112,14 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthOptions): voi
 
   app.get('/api/session', (c) => {
     const { user, disclosure } = c.get('access');
-    return c.json({ username: user?.username ?? null, role: user?.role ?? null, agency: user?.agency ?? null, disclosureControlled: disclosure });
+    // The session's CSRF token again, for a page that signed in elsewhere (another tab, the demo link).
+    const token = getCookie(c, cookieName(options.secure));
+    return c.json({
+      username: user?.username ?? null,
+      role: user?.role ?? null,
+      agency: user?.agency ?? null,
+      disclosureControlled: disclosure,
+      ...(user && token ? { csrfToken: csrfTokenFor(token) } : {}),
+    });
   });
 }

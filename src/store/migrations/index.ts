@@ -12,6 +12,8 @@ import { m001Initial } from './001_initial.js';
 import { m002Security } from './002_security.js';
 import { m003InjurySurveillance } from './003_injury_surveillance.js';
 import { m004QueryIndexes } from './004_query_indexes.js';
+import { m005IngestRejects } from './005_ingest_rejects.js';
+import { m006QueryFacts } from './006_query_facts.js';
 
 export interface Migration {
   readonly version: number;
@@ -24,4 +26,4 @@ export interface Migration {
   readonly onlyOn?: Partial<Record<DialectName, readonly string[]>>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Security, m003InjurySurveillance, m004QueryIndexes];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Security, m003InjurySurveillance, m004QueryIndexes, m005IngestRejects, m006QueryFacts];

@@ -132,6 +132,7 @@ describe.each(ENGINES)('svo report on the demo data on %s', (engine) => {
     }
     expect(doc.sections.find((s) => s.id === 'caveats')!.blocks[0]).toMatchObject({ type: 'caveats', items: expect.arrayContaining([expect.stringContaining('Disclosure control: counts 1–7 shown as *')]) });
     await expect(REPORT_BUILDERS.weekly(t.store, options('weekly', '2025-W40', { circulation: 'partner' }))).rejects.toThrow(/weekly packs are for internal circulation only/);
+    await expect(REPORT_BUILDERS.weekly(t.store, options('weekly', '2025-W40', { source: 'police-uk' }))).rejects.toThrow(/a weekly pack needs dated records/);
   }, INGEST_TIMEOUT_MS);
 
   it.skipIf(engine !== 'duckdb')('writes HTML matching the golden files', async () => {

@@ -68,7 +68,8 @@ export function registerReport(program: Command, global: () => GlobalOptions): v
           opts.out,
         );
         for (const f of files) terminal.note(`wrote ${f.path} (${f.format}, ${f.bytes.toLocaleString('en-GB')} bytes${f.pages !== undefined ? `, ${f.pages} pages` : ''})`);
-        terminal.note(`${document.meta.title}, ${document.meta.periodLabel}: built in ${(timings.documentMs / 1000).toFixed(2)} s, ${(timings.totalMs / 1000).toFixed(2)} s in all`);
+        const { title, periodLabel } = document.meta;
+        terminal.note(`${title.includes(periodLabel) ? title : `${title}, ${periodLabel}`}: built in ${(timings.documentMs / 1000).toFixed(2)} s, ${(timings.totalMs / 1000).toFixed(2)} s in all`);
         if (opts.json) {
           terminal.data(JSON.stringify({ kind, period: document.meta.periodLabel, from: document.meta.from, to: document.meta.to, circulation: document.meta.circulation, files, seconds: Number((timings.totalMs / 1000).toFixed(3)), documentSeconds: Number((timings.documentMs / 1000).toFixed(3)) }));
         }

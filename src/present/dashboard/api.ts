@@ -132,21 +132,9 @@ export interface SummaryAnswer {
   tileUrl?: string | null;
 }
 
-export interface Comparison {
-  comparison: 'previous_year' | 'baseline';
-  current_from: string;
-  current_to: string;
-  current_count: number;
-  reference_from: string;
-  reference_to: string;
-  reference_count: number;
-  rate_ratio: number | null;
-  ratio_lower: number | null;
-  ratio_upper: number | null;
-  p_value: number | null;
-  verdict: string;
-  sentence: string;
-}
+/** One comparison of GET /api/trends, typed by the analysis that computes it. */
+export type { Comparison } from '../../analysis/trends.js';
+import type { Comparison } from '../../analysis/trends.js';
 
 export interface TrendsAnswer {
   definition: { id: string; version: number } | null;

@@ -1,5 +1,5 @@
 /** Number formatting for sentences and HTML cells (XLSX keeps raw numbers with number formats). Pure. */
-import type { Cell, TableColumn } from './model.js';
+import type { Cell, ReportMeta, TableColumn } from './model.js';
 
 export function formatInteger(n: number): string {
   return Math.round(n).toLocaleString('en-GB');
@@ -44,4 +44,15 @@ export function capitalise(text: string): string {
 export function humanise(key: string | null): string {
   if (key === null || key === '') return 'Not recorded';
   return capitalise(key.replaceAll('_', ' '));
+}
+
+/**
+ * The definition a pack counts by, for the cover, the running header and the XLSX README. Without one,
+ * say why: ED attendances are not classified; data.police.uk has categories, not offence codes.
+ */
+export function definitionLabel(meta: ReportMeta, form: 'short' | 'long'): string {
+  const d = meta.definition;
+  if (d) return form === 'short' ? `${d.id} v${d.version}` : `${d.name} — ${d.id} version ${d.version}`;
+  if (meta.kind === 'istv') return form === 'short' ? 'ED assault attendances' : 'Not applicable: ED assault attendances are not classified under a definition';
+  return form === 'short' ? 'data.police.uk proxy' : 'None: data.police.uk categories (proxy)';
 }

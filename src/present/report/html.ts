@@ -7,7 +7,7 @@
  */
 import type { EChartsOption } from 'echarts';
 import { renderSvg } from '../charts/ssr.js';
-import { formatCell, formatInteger } from './format.js';
+import { definitionLabel, formatCell, formatInteger } from './format.js';
 import type { Block, ReportDocument, ReportMeta, ReportSection, ReportTable } from './model.js';
 import { longDate } from './period.js';
 
@@ -26,7 +26,7 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 
 /** Text for the running header: period, area and definition. */
 export function runningHeader(meta: ReportMeta): string {
-  return [meta.periodLabel, meta.area ? meta.area.name : 'Whole area', meta.definition ? `${meta.definition.id} v${meta.definition.version}` : 'data.police.uk proxy'].join(' · ');
+  return [meta.periodLabel, meta.area ? meta.area.name : 'Whole area', definitionLabel(meta, 'short')].join(' · ');
 }
 
 function css(meta: ReportMeta, forPdf: boolean): string {
@@ -186,7 +186,7 @@ function coverHtml(meta: ReportMeta): string {
 <dl>
 <dt>Period</dt><dd>${escapeHtml(meta.periodLabel)} (${escapeHtml(longDate(meta.from))} to ${escapeHtml(longDate(meta.to))})</dd>
 <dt>Area</dt><dd>${meta.area ? `${escapeHtml(meta.area.name)} (${escapeHtml(meta.area.code)})` : 'Whole area covered by the loaded data'}</dd>
-<dt>Definition</dt><dd>${meta.definition ? `${escapeHtml(meta.definition.name)} — ${escapeHtml(meta.definition.id)} version ${meta.definition.version}` : 'None: data.police.uk categories (proxy)'}</dd>
+<dt>Definition</dt><dd>${escapeHtml(definitionLabel(meta, 'long'))}</dd>
 <dt>Data sources</dt><dd><ul>${sources}</ul></dd>
 <dt>Generated</dt><dd>${escapeHtml(generated)}</dd>
 </dl>

@@ -5,7 +5,7 @@
 import type { Store } from '../../store/port.js';
 import type { ReportDocument, ReportMeta, ReportOptions, ReportSection } from './model.js';
 import { createContext, type Db, type ReportContext } from './context.js';
-import { SvoError } from '../../core/errors.js';
+import { SvoError, UsageError } from '../../core/errors.js';
 import { addDays } from './period.js';
 import { DEMO_AGENCY } from '../../synth/demo.js';
 import {
@@ -70,6 +70,9 @@ async function optional(ctx: ReportContext, title: string, make: () => Promise<R
 }
 
 async function build(kind: 'weekly' | 'monthly' | 'quarterly', store: Db, options: ReportOptions): Promise<ReportDocument> {
+  if (kind === 'weekly' && options.source === 'police-uk') {
+    throw new UsageError('a weekly pack needs dated records: data.police.uk gives only the month of each crime', 'use --source police, or a monthly or quarterly pack of the police-uk proxy');
+  }
   const ctx = await createContext(store, { ...options, kind });
   const maps = new Map<string, object>();
   const headline = await headlineSection(ctx);

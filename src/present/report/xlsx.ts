@@ -5,6 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { ReportDocument, ReportTable, TableColumn } from './model.js';
+import { definitionLabel } from './format.js';
 
 const NUMBER_FORMATS: Record<TableColumn['type'], (digits: number) => string | undefined> = {
   text: () => undefined,
@@ -48,7 +49,7 @@ export async function renderXlsx(document: ReportDocument): Promise<Buffer> {
     ['Title', meta.title],
     ['Period', `${meta.periodLabel} (${meta.from} to ${meta.to})`],
     ['Area', meta.area ? `${meta.area.name} (${meta.area.code})` : 'Whole area covered by the loaded data'],
-    ['Definition', meta.definition ? `${meta.definition.id} version ${meta.definition.version} (${meta.definition.name})` : 'None: data.police.uk categories (proxy)'],
+    ['Definition', definitionLabel(meta, 'long')],
     ...meta.sources.map((s, i): [string, string] => [i === 0 ? 'Sources (data to)' : '', `${s.label}: ${s.dataTo ?? 'none loaded'}`]),
     ['Generated at', meta.generatedAt],
     ['Circulation', meta.circulation],

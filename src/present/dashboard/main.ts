@@ -170,7 +170,7 @@ async function boot(): Promise<void> {
         renderSignIn('You are signed out.');
       });
   });
-  const banner = summary?.demo ? h('p', { class: 'demo-banner', role: 'note' }, h('strong', {}, 'Demo data. '), summary.banner ?? 'Synthetic records, not real people or places.') : null;
+  const banner = summary?.demo ? h('p', { class: 'demo-banner', role: 'note' }, h('strong', {}, 'Demo data: '), (summary.banner ?? 'synthetic records, not real people or places').replace(/^Demo data:\s*/i, '')) : null;
   root.append(
     h('a', { class: 'skip-link', href: '#main' }, 'Skip to main content'),
     h(

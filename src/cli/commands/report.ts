@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { Circulation, ReportKind } from '../../present/report/model.js';
-import { formatOf, generateReport } from '../../present/report/generate.js';
 import { reportPeriod } from '../../present/report/period.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { terminal } from '../output.js';
@@ -51,6 +50,8 @@ export function registerReport(program: Command, global: () => GlobalOptions): v
       if (opts.source !== 'police' && opts.source !== 'police-uk') throw new UsageError(`--source must be police or police-uk, got '${opts.source}'`);
       if (!CIRCULATIONS.includes(opts.circulation as Circulation)) throw new UsageError(`--circulation must be one of ${CIRCULATIONS.join(', ')}, got '${opts.circulation}'`);
       if (opts.out.length === 0) throw new UsageError('give at least one --out <file.pdf|file.html|file.xlsx>');
+      // Loaded on use: the report machinery (ECharts, ExcelJS, playwright) would slow every other command's start.
+      const { formatOf, generateReport } = await import('../../present/report/generate.js');
       opts.out.forEach(formatOf);
       await withStore(global(), async (store) => {
         const { files, timings, document } = await generateReport(

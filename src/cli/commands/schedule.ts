@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SvoError, UsageError } from '../../core/errors.js';
-import { generateReport } from '../../present/report/generate.js';
 import { parseSchedule } from '../../present/schedule/file.js';
 import { runOnce, startSchedule, type ScheduleEffects } from '../../present/schedule/run.js';
 import { openCliStore, type GlobalOptions } from '../context.js';
@@ -44,6 +43,8 @@ export function registerSchedule(program: Command, global: () => GlobalOptions):
       const schedule = parseSchedule(text, opts.file);
       if (opts.now !== undefined && !opts.once) throw new UsageError('--now only applies with --once');
       const now = parseNow(opts.now);
+      // Loaded on use: the report machinery would slow every other command's start.
+      const { generateReport } = await import('../../present/report/generate.js');
       const store = await openCliStore(global());
       const effects: ScheduleEffects = { generate: (options, outs) => generateReport(store, options, outs), log: (m) => terminal.note(m) };
       if (opts.once) {

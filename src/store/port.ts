@@ -21,6 +21,8 @@ export interface Queryable {
    * Chunks are concatenated as given, so each must end on a record boundary. Returns rows loaded.
    */
   copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<number>;
+  /** Bulk-loads a CSV file of the same form (a spool file written by this process). Returns rows loaded. */
+  copyCsvFile(table: string, columns: readonly string[], path: string): Promise<number>;
   /**
    * Refreshes the planner's statistics of tables just filled in bulk (PostgreSQL ANALYZE; DuckDB keeps
    * its own and needs nothing), so the next joins are planned for their real size.

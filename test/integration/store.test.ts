@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, ENGINES, type TestStore } from '../support/stores.js';
 import { migrate } from '../../src/store/migrate.js';
+import { CsvSpool } from '../../src/store/spool.js';
+import { existsSync, statSync } from 'node:fs';
 
 describe.each(ENGINES)('store on %s', (engine) => {
   let t: TestStore;
@@ -39,6 +41,27 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(rows).toEqual([
       { a: 'say "hi"', b: null, c: null },
       { a: 'x', b: 1, c: 'has, comma' },
+    ]);
+  });
+
+  it('bulk-loads a spool file, inside a transaction and out, and the spool leaves nothing behind', async () => {
+    await t.store.run(`CREATE TABLE spool_probe (a TEXT, b INTEGER)`);
+    const spool = new CsvSpool();
+    try {
+      spool.write('"a, b",1\n');
+      spool.write('é,\n');
+      spool.close();
+      expect(statSync(spool.path).mode & 0o777).toBe(0o600);
+      expect(await t.store.copyCsvFile('spool_probe', ['a', 'b'], spool.path)).toBe(2);
+      expect(await t.store.transaction((tx) => tx.copyCsvFile('spool_probe', ['a', 'b'], spool.path))).toBe(2);
+    } finally {
+      spool.remove();
+    }
+    expect(existsSync(spool.path)).toBe(false);
+    const rows = await t.store.query(`SELECT a, b, COUNT(*) AS n FROM spool_probe GROUP BY a, b ORDER BY a`);
+    expect(rows).toEqual([
+      { a: 'a, b', b: 1, n: 2 },
+      { a: 'é', b: null, n: 2 },
     ]);
   });
 

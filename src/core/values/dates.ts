@@ -47,12 +47,76 @@ export function fromExcelSerial(serial: number): DateParse {
   return build(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds());
 }
 
+const ZERO = 48;
+const digit = (text: string, i: number): number => {
+  const d = text.charCodeAt(i) - ZERO;
+  return d >= 0 && d <= 9 ? d : -1000;
+};
+const daysIn = (y: number, mo: number): number =>
+  mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+
+/**
+ * The common spellings, read character by character: `YYYY-MM-DD`, `YYYY-MM-DD[T ]HH:MM[:SS]`,
+ * `DD/MM/YYYY` and `DD/MM/YYYY HH:MM[:SS]` (two-digit day, month and hour), valid and without a zone.
+ * Returns undefined for anything else, valid or not: the regular expressions decide those, and give
+ * the reasons. An extract of a million rows has three million dates; this is several times faster,
+ * and its result is one flat string. dates.test.ts checks it agrees with the general path.
+ */
+function fastDateTime(text: string): string | undefined {
+  const n = text.length;
+  if (n !== 10 && n !== 16 && n !== 19) return undefined;
+  const c2 = text.charCodeAt(2);
+  let y: number, mo: number, d: number, dateOk: boolean;
+  let yi: number, moi: number, di: number;
+  if (c2 === 47 /* / */) {
+    d = digit(text, 0) * 10 + digit(text, 1);
+    mo = digit(text, 3) * 10 + digit(text, 4);
+    y = digit(text, 6) * 1000 + digit(text, 7) * 100 + digit(text, 8) * 10 + digit(text, 9);
+    dateOk = text.charCodeAt(5) === 47;
+    [yi, moi, di] = [6, 3, 0];
+  } else {
+    y = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+    mo = digit(text, 5) * 10 + digit(text, 6);
+    d = digit(text, 8) * 10 + digit(text, 9);
+    dateOk = text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45;
+    [yi, moi, di] = [0, 5, 8];
+  }
+  if (!dateOk || y < 1900 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return undefined;
+  let h = 0;
+  let mi = 0;
+  let sec = 0;
+  if (n > 10) {
+    const sep = text.charCodeAt(10);
+    // UK dates take a space or T before the time, ISO dates the same.
+    if (sep !== 84 /* T */ && sep !== 32) return undefined;
+    h = digit(text, 11) * 10 + digit(text, 12);
+    mi = digit(text, 14) * 10 + digit(text, 15);
+    if (text.charCodeAt(13) !== 58 || h < 0 || h > 23 || mi < 0 || mi > 59) return undefined;
+    if (n === 19) {
+      sec = digit(text, 17) * 10 + digit(text, 18);
+      if (text.charCodeAt(16) !== 58 || sec < 0 || sec > 59) return undefined;
+    }
+  }
+  const at = (i: number) => text.charCodeAt(i);
+  return String.fromCharCode(
+    at(yi), at(yi + 1), at(yi + 2), at(yi + 3), 45, at(moi), at(moi + 1), 45, at(di), at(di + 1), 32,
+    ZERO + Math.floor(h / 10), ZERO + (h % 10), 58, ZERO + Math.floor(mi / 10), ZERO + (mi % 10), 58, ZERO + Math.floor(sec / 10), ZERO + (sec % 10),
+  );
+}
+
 /**
  * Parses ISO 8601 (`2021-07-03`, `2021-07-03T14:05`, with an offset converted to UK time), UK day-first
  * (`03/07/2021 14:05`) or an Excel serial number (`44380.5`, as XLSX cells hold dates).
  */
 export function parseDateTime(raw: string, options: { excelSerial?: boolean } = {}): DateParse {
   const text = raw.trim();
+  const fast = fastDateTime(text);
+  if (fast !== undefined) return { ok: true, value: fast };
+  return parseDateTimeSlowly(text, options);
+}
+
+/** The general path: every accepted spelling, and a reason for every refusal. */
+export function parseDateTimeSlowly(text: string, options: { excelSerial?: boolean } = {}): DateParse {
   let m = ISO.exec(text);
   if (m) {
     const [, y, mo, d, h, mi, s, zone] = m;

@@ -1,7 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SvoError } from '../../core/errors.js';
+import { hmacSha256Base64Url32 } from './keyed-hash.js';
 
 /**
  * Keyed pseudonymisation (see docs/adr/0003-pseudonymisation.md): HMAC-SHA256 over the agency and the
@@ -18,20 +19,22 @@ export const DEFAULT_KEY_FILE = './data/pseudonym.key';
 
 export function createPseudonymiser(secret: Buffer): Pseudonymiser {
   if (secret.length < 16) throw new SvoError('the pseudonymisation key must be at least 16 bytes');
-  const cache = new Map<string, string>();
+  const hmac = hmacSha256Base64Url32(secret);
+  const agencies = new Map<string, string>();
+  // Extracts repeat a crime once per person pairing, so the same person often comes on the next row.
+  let lastAgency = '';
+  let lastIdentifier = '';
+  let lastKey: string | null = null;
   return {
     key(agency, identifier) {
+      if (identifier === lastIdentifier && agency === lastAgency) return lastKey;
       const normalised = identifier.trim().toUpperCase();
-      if (normalised === '') return null;
-      const message = `${agency.trim().toLowerCase()}\x1f${normalised}`;
-      let key = cache.get(message);
-      if (key === undefined) {
-        key = createHmac('sha256', secret).update(message).digest('base64url').slice(0, 32);
-        // Extracts repeat each person on several rows; the cache avoids recomputing, bounded in size.
-        if (cache.size > 2_000_000) cache.clear();
-        cache.set(message, key);
-      }
-      return key;
+      let prefix = agencies.get(agency);
+      if (prefix === undefined) agencies.set(agency, (prefix = `${agency.trim().toLowerCase()}\x1f`));
+      lastAgency = agency;
+      lastIdentifier = identifier;
+      lastKey = normalised === '' ? null : hmac(prefix + normalised);
+      return lastKey;
     },
   };
 }

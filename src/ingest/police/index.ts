@@ -4,6 +4,7 @@ import { classifyIncidents } from '../../classify/apply.js';
 import { storedDefinitions } from '../../classify/definitions.js';
 import { forgetQueryFacts } from '../../classify/facts.js';
 import type { Queryable } from '../../store/port.js';
+import { CsvSpool } from '../../store/spool.js';
 import { insertBatch, isAlreadyIngested, nextBatchId, settleRejects, sqlTimestamp } from '../common/batches.js';
 import { csvField } from '../common/csv.js';
 import type { Pseudonymiser } from '../common/pseudonymise.js';
@@ -13,7 +14,7 @@ import { readTable } from '../common/table.js';
 import { loadLsoaLocator } from '../geography/locator-store.js';
 import { INCIDENT_TABLE_COLUMNS, PEOPLE_TABLE_COLUMNS, POLICE_COLUMNS, REQUIRED_POLICE_COLUMNS } from './columns.js';
 import { loadPoliceProfile, mapHeader, type PoliceProfile } from './profile.js';
-import { PoliceTransformer, type IncidentDraft } from './transform.js';
+import { PoliceTransformer } from './transform.js';
 
 export const POLICE_SOURCE = 'police';
 
@@ -114,75 +115,106 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
     );
   }
   const latest = sqlTimestamp(new Date(ctx.now().getTime() + 24 * 3600 * 1000));
-  const transformer = new PoliceTransformer(mapping, {
-    agency: options.agency,
-    profile: options.profileData,
-    pseudonymiser: options.pseudonymiser,
-    locateLsoa: options.locate,
-    latest,
-    excelDates: table.excel,
-  });
-  // Progress in rows: one large extract is the common case, and a per-file bar would sit at 0/1.
-  ctx.progress.start(basename(path), table.rowCount(), 'rows');
-  try {
-    for (const chunk of table.chunks) {
-      transformer.addChunk(chunk);
-      ctx.progress.update(transformer.rowsSeen);
-    }
-  } finally {
-    ctx.progress.stop();
-  }
-  const result = transformer.finish();
-  if (result.rowsRead === 0) throw new FileRejectedError(path, 'has a header but no data rows');
-  // One --rejects file collects every file's rejects; the default is one file beside each input.
-  const rejectsPath = settleRejects(path, result.rejects, result.rowsRead, options, options.runRejects);
-
+  // The batch id comes first because incident ids are built from it as rows are spooled; a file
+  // refused later leaves a gap in the sequence, nothing more.
   const batchId = await nextBatchId(ctx.store);
-  const counts = await ctx.store.transaction(async (tx) => {
-    const c = await loadIncidents(tx, batchId, options.agency, result.incidents);
-    for (const cdef of await storedDefinitions(tx)) await classifyIncidents(tx, cdef, [batchId]);
-    await insertBatch(tx, {
-      id: batchId,
-      source: POLICE_SOURCE,
-      agency: options.agency,
-      fileName: basename(path),
-      sha256: table.sha,
-      profile: options.profileData?.name ?? null,
-      rowsRead: result.rowsRead,
-      accepted: c.accepted,
-      rejected: result.rejects.length,
-      duplicates: c.duplicates,
-      updated: c.updated,
-      startedAt,
-      finishedAt: ctx.now(),
-      user: ctx.user,
-      rejects: result.rejects,
-      summary: { incidents: result.incidents.length, unrecognisedHocrCodes: result.unrecognisedHocr, conflictingCrimeRefs: result.conflictingRefs },
+  const spool = new IncidentSpool(batchId, options.agency);
+  try {
+    const transformer = new PoliceTransformer(
+      mapping,
+      { agency: options.agency, profile: options.profileData, pseudonymiser: options.pseudonymiser, locateLsoa: options.locate, latest, excelDates: table.excel },
+      spool,
+    );
+    // Progress in rows: one large extract is the common case, and a per-file bar would sit at 0/1.
+    ctx.progress.start(basename(path), table.rowCount(), 'rows');
+    try {
+      for (const chunk of table.chunks) {
+        transformer.addChunk(chunk);
+        ctx.progress.update(transformer.rowsSeen);
+      }
+    } finally {
+      ctx.progress.stop();
+    }
+    const result = transformer.finish();
+    if (result.rowsRead === 0) throw new FileRejectedError(path, 'has a header but no data rows');
+    // One --rejects file collects every file's rejects; the default is one file beside each input.
+    const rejectsPath = settleRejects(path, result.rejects, result.rowsRead, options, options.runRejects);
+    spool.close();
+
+    const counts = await ctx.store.transaction(async (tx) => {
+      const c = await loadIncidents(tx, spool, result.incidents);
+      for (const cdef of await storedDefinitions(tx)) await classifyIncidents(tx, cdef, [batchId]);
+      await insertBatch(tx, {
+        id: batchId,
+        source: POLICE_SOURCE,
+        agency: options.agency,
+        fileName: basename(path),
+        sha256: table.sha,
+        profile: options.profileData?.name ?? null,
+        rowsRead: result.rowsRead,
+        accepted: c.accepted,
+        rejected: result.rejects.length,
+        duplicates: c.duplicates,
+        updated: c.updated,
+        startedAt,
+        finishedAt: ctx.now(),
+        user: ctx.user,
+        rejects: result.rejects,
+        summary: { incidents: result.incidents, unrecognisedHocrCodes: result.unrecognisedHocr, conflictingCrimeRefs: result.conflictingRefs },
+      });
+      return c;
     });
-    return c;
-  });
-  const warnings: string[] = [];
-  if (notPermitted.length) warnings.push(`${path}: dropped column(s) the data-sharing agreement does not permit: ${notPermitted.join(', ')}`);
-  if (result.conflictingRefs > 0) {
-    warnings.push(`${path}: ${result.conflictingRefs} crime_ref(s) had rows with different offence dates; the first row's were kept`);
-  }
-  if (result.rejects.length > 0) warnings.push(`${path}: ${result.rejects.length} row(s) rejected, see ${rejectsPath}`);
-  return { ...counts, rejected: result.rejects.length, skipped: false, rowsRead: result.rowsRead, warnings, unrecognised: result.unrecognisedHocr };
-}
-
-function* incidentLines(batchId: number, agency: string, incidents: readonly IncidentDraft[]): Generator<string> {
-  const prefix = `${csvField(POLICE_SOURCE)},${csvField(agency)},${batchId}`;
-  for (let i = 0; i < incidents.length; i++) {
-    const r = incidents[i]!;
-    const id = batchId * INCIDENTS_PER_BATCH + i + 1;
-    yield `${id},${prefix},${csvField(r.crimeRef)},${r.fields}\n`;
+    const warnings: string[] = [];
+    if (notPermitted.length) warnings.push(`${path}: dropped column(s) the data-sharing agreement does not permit: ${notPermitted.join(', ')}`);
+    if (result.conflictingRefs > 0) {
+      warnings.push(`${path}: ${result.conflictingRefs} crime_ref(s) had rows with different offence dates; the first row's were kept`);
+    }
+    if (result.rejects.length > 0) warnings.push(`${path}: ${result.rejects.length} row(s) rejected, see ${rejectsPath}`);
+    return { ...counts, rejected: result.rejects.length, skipped: false, rowsRead: result.rowsRead, warnings, unrecognised: result.unrecognisedHocr };
+  } finally {
+    spool.remove();
   }
 }
 
-function* peopleLines(batchId: number, incidents: readonly IncidentDraft[]): Generator<string> {
-  for (let i = 0; i < incidents.length; i++) {
-    const id = batchId * INCIDENTS_PER_BATCH + i + 1;
-    for (const p of incidents[i]!.people) yield `${id},${p}\n`;
+/**
+ * One file's accepted incidents and people as rows of the incidents and incident_people tables, in
+ * two spool files. Incident ids are batch id × INCIDENTS_PER_BATCH + the incident's ordinal + 1:
+ * unique without a round trip.
+ */
+class IncidentSpool {
+  readonly incidents = new CsvSpool();
+  readonly people = new CsvSpool();
+  private readonly firstId: number;
+  private readonly prefix: string;
+
+  constructor(
+    batchId: number,
+    readonly agency: string,
+  ) {
+    this.firstId = batchId * INCIDENTS_PER_BATCH + 1;
+    this.prefix = `${csvField(POLICE_SOURCE)},${csvField(agency)},${batchId}`;
+  }
+
+  incident(ordinal: number, crimeRef: string, fields: string): void {
+    if (ordinal >= INCIDENTS_PER_BATCH - 1) throw new SvoError(`a single file may hold at most ${INCIDENTS_PER_BATCH - 1} incidents`);
+    this.incidents.write(`${this.firstId + ordinal},${this.prefix},${csvField(crimeRef)},${fields}\n`);
+  }
+
+  person(ordinal: number, fragment: string): void {
+    this.people.write(`${this.firstId + ordinal},${fragment}\n`);
+  }
+
+  close(): void {
+    this.incidents.close();
+    this.people.close();
+  }
+
+  remove(): void {
+    try {
+      this.incidents.remove();
+    } finally {
+      this.people.remove();
+    }
   }
 }
 
@@ -198,20 +230,20 @@ interface LoadCounts {
  * unchanged ones are duplicates, changed ones replace the stored incident (people and classifications
  * included) and count as updated.
  */
-async function loadIncidents(tx: Queryable, batchId: number, agency: string, incidents: readonly IncidentDraft[]): Promise<LoadCounts> {
-  if (incidents.length >= INCIDENTS_PER_BATCH) throw new SvoError(`a single file may hold at most ${INCIDENTS_PER_BATCH - 1} incidents`);
-  const stored = await tx.query(`SELECT 1 AS found FROM incidents WHERE source = $1 AND agency = $2 LIMIT 1`, [POLICE_SOURCE, agency]);
+async function loadIncidents(tx: Queryable, spool: IncidentSpool, incidents: number): Promise<LoadCounts> {
+  const stored = await tx.query(`SELECT 1 AS found FROM incidents WHERE source = $1 AND agency = $2 LIMIT 1`, [POLICE_SOURCE, spool.agency]);
   if (stored.length === 0) {
-    const n = await tx.copyCsv('incidents', INCIDENT_TABLE_COLUMNS, incidentLines(batchId, agency, incidents));
-    if (n !== incidents.length) throw new SvoError(`the database read ${n} incidents where svo prepared ${incidents.length}`);
-    await tx.copyCsv('incident_people', PEOPLE_TABLE_COLUMNS, peopleLines(batchId, incidents));
-    return { accepted: incidents.length, updated: 0, duplicates: 0 };
+    const n = await tx.copyCsvFile('incidents', INCIDENT_TABLE_COLUMNS, spool.incidents.path);
+    if (n !== incidents) throw new SvoError(`the database read ${n} incidents where svo prepared ${incidents}`);
+    const people = await tx.copyCsvFile('incident_people', PEOPLE_TABLE_COLUMNS, spool.people.path);
+    if (people !== spool.people.lines) throw new SvoError(`the database read ${people} people where svo prepared ${spool.people.lines}`);
+    return { accepted: incidents, updated: 0, duplicates: 0 };
   }
   await tx.run(`CREATE TEMPORARY TABLE incoming_incidents AS SELECT * FROM incidents WHERE 1 = 0`);
   await tx.run(`CREATE TEMPORARY TABLE incoming_people AS SELECT * FROM incident_people WHERE 1 = 0`);
   try {
-    await tx.copyCsv('incoming_incidents', INCIDENT_TABLE_COLUMNS, incidentLines(batchId, agency, incidents));
-    await tx.copyCsv('incoming_people', PEOPLE_TABLE_COLUMNS, peopleLines(batchId, incidents));
+    await tx.copyCsvFile('incoming_incidents', INCIDENT_TABLE_COLUMNS, spool.incidents.path);
+    await tx.copyCsvFile('incoming_people', PEOPLE_TABLE_COLUMNS, spool.people.path);
     // Changed = any stored column differs, or the set of people differs (compared as ordered text).
     const compared = INCIDENT_TABLE_COLUMNS.filter((c) => c !== 'id' && c !== 'batch_id');
     const person = `concat_ws('|', role, COALESCE(person_key, ''), COALESCE(CAST(age AS TEXT), ''), COALESCE(sex, ''), COALESCE(ethnicity, ''), COALESCE(home_area, ''))`;

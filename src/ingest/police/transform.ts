@@ -13,16 +13,31 @@ import { valueMapper, type PoliceProfile } from './profile.js';
 export type Role = 'victim' | 'suspect';
 
 /**
- * One incident as it will be stored, kept compact because an extract holds up to millions: the
- * incident's columns are already CSV text (`fields`, in INCIDENT_TABLE_COLUMNS order after
- * source_record_id) and each person is a CSV fragment (PEOPLE_TABLE_COLUMNS after incident_id).
+ * Where accepted incidents go as they are read, so that an extract of millions of rows is never held
+ * in memory: the ingest writes them to spool files and loads those in one transaction at the end.
  */
-export interface IncidentDraft {
-  crimeRef: string;
+export interface IncidentSink {
+  /**
+   * A new incident, numbered from 0 in the order first seen; `fields` are its columns after
+   * source_record_id in INCIDENT_TABLE_COLUMNS order, as CSV.
+   */
+  incident(ordinal: number, crimeRef: string, fields: string): void;
+  /** A person of incident `ordinal`: PEOPLE_TABLE_COLUMNS after incident_id, as CSV. */
+  person(ordinal: number, fragment: string): void;
+}
+
+/**
+ * What is remembered of an incident while the rest of the file is read: enough to merge later rows.
+ * Each role lists one token per person kept: the pseudonym of an identified person (a later row
+ * naming the same person adds nothing), the whole fragment of an unidentified one (added again only
+ * if some detail differs). The two kinds never collide: a fragment has commas, a pseudonym none.
+ */
+interface SeenIncident {
+  ordinal: number;
   occurredFrom: string;
-  hocrCode: string;
-  fields: string;
-  people: string[];
+  /** Null until the first person of the role: most incidents have one victim and one suspect or none. */
+  victim: string[] | null;
+  suspect: string[] | null;
 }
 
 export interface TransformOptions {
@@ -38,7 +53,8 @@ export interface TransformOptions {
 }
 
 export interface TransformResult {
-  incidents: IncidentDraft[];
+  /** Incidents passed to the sink. */
+  incidents: number;
   rejects: Reject[];
   rowsRead: number;
   unrecognisedHocr: Record<string, number>;
@@ -67,10 +83,11 @@ const flag = (b: boolean | null) => (b === null ? '' : b ? 'true' : 'false');
 /**
  * Turns extract rows into incidents with their people, chunk by chunk. Rows sharing a crime_ref are one
  * incident; the first accepted row gives the incident's fields, every row may add a victim and/or a
- * suspect. Pure apart from the injected pseudonymiser and LSOA locator.
+ * suspect. Accepted incidents and people go to the sink as soon as they are known. Pure apart from
+ * the injected pseudonymiser, LSOA locator and sink.
  */
 export class PoliceTransformer {
-  private readonly byRef = new Map<string, IncidentDraft>();
+  private readonly byRef = new Map<string, SeenIncident>();
   private readonly rejects: Reject[] = [];
   private readonly unrecognised: Record<string, number> = {};
   private readonly conflicted = new Set<string>();
@@ -83,6 +100,7 @@ export class PoliceTransformer {
   constructor(
     mapping: Map<PoliceColumn, number>,
     private readonly options: TransformOptions,
+    private readonly sink: IncidentSink,
   ) {
     this.position = Int32Array.from(POLICE_COLUMNS, (c) => mapping.get(c) ?? -1);
     POLICE_COLUMNS.forEach((column, i) => {
@@ -122,7 +140,7 @@ export class PoliceTransformer {
 
   finish(): TransformResult {
     return {
-      incidents: [...this.byRef.values()],
+      incidents: this.byRef.size,
       rejects: this.rejects,
       rowsRead: this.rowsRead,
       unrecognisedHocr: this.unrecognised,
@@ -134,24 +152,31 @@ export class PoliceTransformer {
     const crimeRef = this.value(row, COL.crime_ref);
     if (crimeRef === '') this.fail(COL.crime_ref, '', 'crime_ref is required');
     const occurredFrom = this.date(row, COL.occurred_from, true)!;
-    let incident = this.byRef.get(crimeRef);
-    const isNew = incident === undefined;
-    if (!incident) incident = this.newIncident(row, crimeRef, occurredFrom);
-    else if (incident.occurredFrom !== occurredFrom) this.conflicted.add(crimeRef);
+    const seen = this.byRef.get(crimeRef);
+    // Only a crime's first accepted row is read for the incident's own fields.
+    const draft = seen === undefined ? this.newIncident(row, occurredFrom) : null;
+    if (seen !== undefined && seen.occurredFrom !== occurredFrom) this.conflicted.add(crimeRef);
     // People are parsed before anything is kept, so a bad person rejects the whole row.
     const victim = this.person(row, 'victim', occurredFrom);
     const suspect = this.person(row, 'suspect', occurredFrom);
-    if (isNew) {
+    let incident = seen;
+    if (incident === undefined) {
+      incident = { ordinal: this.byRef.size, occurredFrom, victim: null, suspect: null };
       this.byRef.set(crimeRef, incident);
-      if (lookupHocr(incident.hocrCode) === undefined) this.unrecognised[incident.hocrCode] = (this.unrecognised[incident.hocrCode] ?? 0) + 1;
+      this.sink.incident(incident.ordinal, crimeRef, draft!.fields);
+      if (!draft!.recognised) this.unrecognised[draft!.hocrCode] = (this.unrecognised[draft!.hocrCode] ?? 0) + 1;
     }
-    if (victim !== null) this.addPerson(incident, victim);
-    if (suspect !== null) this.addPerson(incident, suspect);
+    if (victim !== null) this.addPerson(incident, 'victim', victim);
+    if (suspect !== null) this.addPerson(incident, 'suspect', suspect);
   }
 
-  private addPerson(incident: IncidentDraft, p: { fragment: string; identity: string | null }): void {
-    for (const q of incident.people) if (q === p.fragment || (p.identity !== null && q.startsWith(p.identity))) return;
-    incident.people.push(p.fragment);
+  private addPerson(incident: SeenIncident, role: Role, p: { fragment: string; key: string | null }): void {
+    const token = p.key ?? p.fragment;
+    const kept = incident[role];
+    if (kept === null) incident[role] = [token]; // an array literal is sized to fit; an empty one that grows takes 17 slots
+    else if (kept.includes(token)) return;
+    else kept.push(token);
+    this.sink.person(incident.ordinal, p.fragment);
   }
 
   private date(row: string[], column: number, required: boolean): string | null {
@@ -163,7 +188,7 @@ export class PoliceTransformer {
     return parsed.value;
   }
 
-  private newIncident(row: string[], crimeRef: string, occurredFrom: string): IncidentDraft {
+  private newIncident(row: string[], occurredFrom: string): { fields: string; hocrCode: string; recognised: boolean } {
     const occurredTo = this.date(row, COL.occurred_to, false);
     if (occurredTo !== null && occurredTo < occurredFrom) this.fail(COL.occurred_to, this.value(row, COL.occurred_to), 'occurred_to is before occurred_from');
     const recorded = this.date(row, COL.recorded_date, false);
@@ -187,7 +212,7 @@ export class PoliceTransformer {
       flag(domestic.ok ? domestic.value : null),
       csvField(this.value(row, COL.weapon) || null),
     ].join(',');
-    return { crimeRef, occurredFrom, hocrCode, fields, people: [] };
+    return { fields, hocrCode, recognised };
   }
 
   /** easting,northing,latitude,longitude,lsoa_code,lsoa_method as CSV. */
@@ -223,8 +248,8 @@ export class PoliceTransformer {
     return `${round(easting, 10)},${round(northing, 10)},${round(latitude, 1e6)},${round(longitude, 1e6)},${lsoaCode},${method}`;
   }
 
-  /** A person fragment (role,key,age,sex,ethnicity,home) and the identity prefix used to dedupe it. */
-  private person(row: string[], role: Role, occurredFrom: string): { fragment: string; identity: string | null } | null {
+  /** A person fragment (role,key,age,sex,ethnicity,home) and the pseudonym, if identified. */
+  private person(row: string[], role: Role, occurredFrom: string): { fragment: string; key: string | null } | null {
     const c = ROLE_COLUMNS[role];
     const id = this.value(row, c.id);
     const name = this.value(row, c.name);
@@ -253,8 +278,7 @@ export class PoliceTransformer {
     // The identifier is what links a person across incidents; without one, name and date of birth do.
     const identity = id || (name && dob ? `${name.toUpperCase()}|${dob}` : '');
     const key = identity ? this.options.pseudonymiser.key(this.options.agency, identity) : null;
-    const prefix = `${role},${key ?? ''},`;
-    const fragment = `${prefix}${age ?? ''},${sex.ok && sex.value ? sex.value : ''},${csvField(ethnicity || null)},${home}`;
-    return { fragment, identity: key ? prefix : null };
+    const fragment = `${role},${key ?? ''},${age ?? ''},${sex.ok && sex.value ? sex.value : ''},${csvField(ethnicity || null)},${home}`;
+    return { fragment, key };
   }
 }

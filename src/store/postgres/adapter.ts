@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Queryable, Row, SqlValue, Store } from '../port.js';
+import { removeOrphanedSpoolFiles } from '../spool.js';
 import { postgresDialect } from './dialect.js';
 
 const { Pool, types: pgTypes } = pg;
@@ -37,11 +39,19 @@ class PostgresQueryable implements Queryable {
     await this.client.query({ text: sql, values: params as unknown[] | undefined });
   }
 
-  async copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<number> {
+  copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<number> {
+    return this.copyFrom(table, columns, Readable.from(csvChunks));
+  }
+
+  copyCsvFile(table: string, columns: readonly string[], path: string): Promise<number> {
+    return this.copyFrom(table, columns, createReadStream(path));
+  }
+
+  private async copyFrom(table: string, columns: readonly string[], source: Readable): Promise<number> {
     const copy = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, NULL '')`;
     const run = async (client: pg.PoolClient) => {
       const stream = client.query(copyFrom(copy));
-      await pipeline(Readable.from(csvChunks), stream);
+      await pipeline(source, stream);
       const loaded = Number(stream.rowCount ?? 0);
       // Fresh statistics after a bulk load: without them the planner takes a just-filled table for
       // empty and picks nested loops that make the next joins take seconds instead of milliseconds.
@@ -80,6 +90,7 @@ export class PostgresStore extends PostgresQueryable implements Store {
   }
 
   static async open(options: PostgresOptions): Promise<PostgresStore> {
+    removeOrphanedSpoolFiles();
     const schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid PostgreSQL schema name '${schema}'`);
     const admin = new pg.Client({ connectionString: options.connectionString });

@@ -75,7 +75,7 @@ describe('knoxTestParallel compiled to JavaScript (as in dist, no tsx)', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('starts knox-worker.js beside knox-parallel.js and gives the one-thread table', () => {
-    for (const file of ['core/errors.ts', 'core/spatial/rng.ts', 'core/spatial/knox.ts', 'analysis/knox-worker.ts', 'analysis/knox-parallel.ts']) {
+    for (const file of ['core/errors.ts', 'core/spatial/rng.ts', 'core/spatial/knox.ts', 'workers/entry.ts', 'analysis/knox-worker.ts', 'analysis/knox-parallel.ts']) {
       const { outputText } = ts.transpileModule(readFileSync(join(SRC, file), 'utf8'), {
         compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
         fileName: file,

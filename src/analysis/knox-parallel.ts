@@ -7,7 +7,8 @@
  * `knoxTest`'s whatever the number of workers and however the ranges fall.
  */
 import { availableParallelism } from 'node:os';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../workers/entry.js';
 import {
   addTally,
   emptyTally,
@@ -63,21 +64,6 @@ function inSharedMemory(array: Int32Array): Int32Array {
   return copy;
 }
 
-/**
- * How to start a worker: the compiled `knox-worker.js` beside this file; or, when running from the
- * TypeScript sources (vitest, `node --import tsx`), a small script that registers the tsx loader in
- * the worker and imports `knox-worker.ts` — on Node 20 a worker gets no loader from its parent, nor
- * from `execArgv`.
- */
-function workerEntry(): { script: URL | string; options: WorkerOptions } {
-  if (import.meta.url.endsWith('.js')) return { script: new URL('./knox-worker.js', import.meta.url), options: {} };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const worker = new URL('./knox-worker.ts', import.meta.url).href;
-  return {
-    script: `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}); });`,
-    options: { eval: true, execArgv: [] },
-  };
-}
 
 /**
  * The tally of all the plan's permutations from `count` worker threads. Rejects (and stops the others)
@@ -87,7 +73,7 @@ export function simulateInWorkers(plan: KnoxPlan, count: number): Promise<KnoxTa
   const shared: KnoxPlan = { ...plan, pairStart: inSharedMemory(plan.pairStart), pairCode: inSharedMemory(plan.pairCode) };
   const permutations = plan.options.permutations;
   const rangeSize = Math.max(1, Math.ceil(permutations / (count * RANGES_PER_WORKER)));
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, 'knox-worker');
   return new Promise((resolve, reject) => {
     const total = emptyTally(plan);
     const pool: Worker[] = [];

@@ -13,8 +13,11 @@ import { randomUUID } from 'node:crypto';
 
 const SPOOL_FILE = /^svo-copy-(\d+)-[0-9a-f-]+\.csv$/;
 
-/** Lines are gathered into writes of about this many characters: one write per line would dominate. */
-const WRITE_CHARS = 8 * 1024 * 1024;
+/**
+ * Lines are gathered into writes of about this many characters: one write per line would dominate,
+ * and lines held much longer outlive V8's young generation and must be collected from the old one.
+ */
+const WRITE_CHARS = 256 * 1024;
 
 export class CsvSpool {
   readonly path = join(tmpdir(), `svo-copy-${process.pid}-${randomUUID()}.csv`);

@@ -12,3 +12,15 @@ export function testContext(store: Store, now = new Date('2026-01-15T12:00:00Z')
 export function testPseudonymiser() {
   return createPseudonymiser(Buffer.from(TEST_PSEUDONYM_KEY));
 }
+
+/** Runs `fn` with an environment variable set, then puts it back as it was. */
+export async function withEnv<T>(name: string, value: string, fn: () => Promise<T>): Promise<T> {
+  const previous = process.env[name];
+  process.env[name] = value;
+  try {
+    return await fn();
+  } finally {
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
+  }
+}

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/port.js';
 
@@ -49,4 +50,13 @@ export async function createTestStore(engine: Engine): Promise<TestStore> {
       await client.end();
     },
   };
+}
+
+/** Asserts that each query gives the same, non-empty rows on both stores. */
+export async function expectSameRows(expected: Store, actual: Store, queries: readonly string[]): Promise<void> {
+  for (const sql of queries) {
+    const [a, b] = [await expected.query(sql), await actual.query(sql)];
+    expect(b.length, sql).toBeGreaterThan(0);
+    expect(b, sql).toEqual(a);
+  }
 }

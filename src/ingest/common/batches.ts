@@ -45,6 +45,12 @@ export async function isAlreadyIngested(db: Queryable, source: string, sha: stri
   return rows.length > 0;
 }
 
+/** The sha256 of every file of a source stored so far. */
+export async function storedShas(db: Queryable, source: string): Promise<string[]> {
+  const rows = await db.query<{ sha: string }>(`SELECT DISTINCT file_sha256 AS sha FROM ingest_batches WHERE source = $1`, [source]);
+  return rows.map((r) => r.sha);
+}
+
 export async function nextBatchId(db: Queryable): Promise<number> {
   const [row] = await db.query<{ id: number }>(`SELECT nextval('ingest_batch_id_seq') AS id`);
   return Number(row!.id);

@@ -35,31 +35,57 @@ export function parseCsv(name: string, text: string): ParsedTable {
   return { header, rows, simpleLines: parts.every((p) => p.simpleLines), lineOf: (i) => lines[i]! };
 }
 
+/** One chunk of a CSV file's body: whole records, and the file line it starts on. */
+export interface CsvChunkText {
+  text: string;
+  firstLine: number;
+}
+
 /**
  * Parses CSV text in chunks of about `targetRows` records, so a large extract never exists as millions
  * of row arrays at once. Small chunks also die young: a chunk's rows that outlive V8's young
- * generation are copied to the old one and collected there, at several times the cost. Chunks end on a record boundary (a newline outside quotes), so each chunk is
- * parsed on its own: the verified uDSV fast path, else csv-parse with the chunk's line offset.
+ * generation are copied to the old one and collected there, at several times the cost.
  */
-export function parseCsvChunks(name: string, text: string, targetRows = 5_000): { header: string[]; chunks: Generator<ParsedTable> } {
+export function parseCsvChunks(name: string, text: string, targetRows = 1_000): { header: string[]; chunks: Generator<ParsedTable> } {
+  const { header, headerText, chunks } = csvChunkTexts(name, text, targetRows);
+  const parse = csvChunkParser(name, headerText, header.length);
+  function* parsed(): Generator<ParsedTable> {
+    for (const chunk of chunks) yield parse(chunk);
+  }
+  return { header, chunks: parsed() };
+}
+
+/**
+ * Cuts CSV text into its header and chunks of about `targetRows` records, unparsed. Chunks end on a
+ * record boundary (a newline outside quotes), so each can be parsed on its own, in any thread.
+ */
+export function csvChunkTexts(name: string, text: string, targetRows = 1_000): { header: string[]; headerText: string; chunks: Generator<CsvChunkText> } {
   if (text.trim().length === 0) throw new FileRejectedError(name, 'the file is empty', 'expected a CSV file with a header row');
   const headerEnd = recordEnd(text, 0);
   const headerText = text.slice(0, headerEnd);
   const header = robustParse(name, headerText, 1).rows[0]?.map((h) => h.trim()) ?? [];
   const bodyStart = headerEnd < text.length ? headerEnd + 1 : text.length;
-  const parser = header.length > 0 ? initParser(inferSchema(headerText + '\n', { header: () => [] }, 1)) : null;
-  function* chunks(): Generator<ParsedTable> {
+  function* chunks(): Generator<CsvChunkText> {
     let start = bodyStart;
     let line = 2 + countNewlines(text, 0, bodyStart) - 1;
     while (start < text.length) {
       const end = chunkEnd(text, start, targetRows);
       const chunk = text.slice(start, end);
-      if (chunk.trim() !== '') yield fastParse(chunk, header.length, line, parser) ?? robustParse(name, chunk, line);
+      if (chunk.trim() !== '') yield { text: chunk, firstLine: line };
       line += countNewlines(text, start, end);
       start = end;
     }
   }
-  return { header, chunks: chunks() };
+  return { header, headerText, chunks: chunks() };
+}
+
+/**
+ * Parses chunks of a file whose header is `headerText`: the verified uDSV fast path, else csv-parse
+ * with the chunk's line offset.
+ */
+export function csvChunkParser(name: string, headerText: string, width: number): (chunk: CsvChunkText) => ParsedTable {
+  const parser = width > 0 ? initParser(inferSchema(headerText + '\n', { header: () => [] }, 1)) : null;
+  return (chunk) => fastParse(chunk.text, width, chunk.firstLine, parser) ?? robustParse(name, chunk.text, chunk.firstLine);
 }
 
 function countNewlines(text: string, from: number, to: number): number {

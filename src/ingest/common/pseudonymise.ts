@@ -13,6 +13,8 @@ import { hmacSha256Base64Url32 } from './keyed-hash.js';
 export interface Pseudonymiser {
   /** A stable pseudonymous key for an identifier from an agency; null for a blank identifier. */
   key(agency: string, identifier: string): string | null;
+  /** The key, so that a worker thread of this process can pseudonymise the same way (never logged or stored). */
+  readonly secret: Uint8Array;
 }
 
 export const DEFAULT_KEY_FILE = './data/pseudonym.key';
@@ -26,6 +28,7 @@ export function createPseudonymiser(secret: Buffer): Pseudonymiser {
   let lastIdentifier = '';
   let lastKey: string | null = null;
   return {
+    secret: Uint8Array.from(secret),
     key(agency, identifier) {
       if (identifier === lastIdentifier && agency === lastAgency) return lastKey;
       const normalised = identifier.trim().toUpperCase();

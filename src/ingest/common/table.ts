@@ -19,6 +19,8 @@ export interface SourceTable {
   excel: boolean;
   /** Values given once for the whole file (an XML submission header), by element name. */
   fileValues: Record<string, string>;
+  /** A CSV file's whole text (for readers that cut and parse it themselves, in worker threads). */
+  csvText?: string;
 }
 
 export interface ReadTableOptions {
@@ -50,7 +52,7 @@ export async function readTable(path: string, options: ReadTableOptions): Promis
   const text = decodeText(path, bytes);
   const { header, chunks } = parseCsvChunks(path, text);
   checkWidth(path, header, limits);
-  return { header, chunks, rowCount: () => countDataRows(text), sha: sha256(bytes), excel: false, fileValues: {} };
+  return { header, chunks, rowCount: () => countDataRows(text), sha: sha256(bytes), excel: false, fileValues: {}, csvText: text };
 }
 
 function checkWidth(path: string, header: readonly string[], limits: IngestLimits): void {

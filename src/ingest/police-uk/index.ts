@@ -1,14 +1,13 @@
 import { basename } from 'node:path';
-import { createHash } from 'node:crypto';
 import { FileRejectedError, SvoError } from '../../core/errors.js';
 import { IngestFailedError, type FileFailure } from '../common/failures.js';
 import type { Queryable } from '../../store/port.js';
-import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, writeRejects } from '../common/batches.js';
-import { countDataRows, csvLine, parseCsv } from '../common/csv.js';
-import { expandPaths, readInputTexts } from '../common/files.js';
+import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, storedShas, writeRejects } from '../common/batches.js';
+import { preparer } from './prepare-parallel.js';
+import { refusalError, type PreparedRows } from './prepare.js';
+import { expandPaths } from '../common/files.js';
 import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
 import { POLICE_UK_FILE_NAME, POLICE_UK_TABLE_COLUMNS } from './columns.js';
-import { headerProblem, validatePoliceUkRow } from './validate.js';
 
 export const POLICE_UK_SOURCE = 'police-uk';
 
@@ -21,23 +20,12 @@ export interface PoliceUkOptions {
   commitRows?: number;
 }
 
-interface PreparedFile {
+/** A prepared file with its batch, waiting in a group to be loaded. */
+interface PreparedFile extends PreparedRows {
   name: string;
   sha256: string;
   batchId: number;
-  agency: string;
-  rowsRead: number;
-  rejected: number;
-  /** This file's rejected rows (stored with its batch). */
-  rejects: readonly Reject[];
-  /** Repeated (month, Crime ID) rows inside this run, skipped before loading. */
-  duplicates: number;
-  /** Accepted rows as CSV lines in POLICE_UK_TABLE_COLUMNS order. */
-  lines: string[];
-  /** The months ('YYYY-MM') the file covers, each with the Crime IDs it adds. */
-  months: Map<string, Set<string>>;
 }
-
 
 function wantedName(name: string): boolean {
   return POLICE_UK_FILE_NAME.test(name) || /\.zip$/i.test(name);
@@ -71,45 +59,51 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   };
 
   ctx.progress.start('police-uk', files.length);
-  for (const [index, path] of files.entries()) {
-    try {
-      const texts = readInputTexts(path, (n) => POLICE_UK_FILE_NAME.test(n), 'data.police.uk street-level CSV (YYYY-MM-<force>-street.csv)');
-      const pathRejects: { file: string; reject: Reject }[] = [];
-      for (const input of texts) {
-        if (await isAlreadyIngested(ctx.store, POLICE_UK_SOURCE, input.sha256)) {
-          summary.skippedFiles++;
+  const prepared = preparer(files, new Set(await storedShas(ctx.store, POLICE_UK_SOURCE)));
+  try {
+    for (const [index, path] of files.entries()) {
+      try {
+        const entries = await prepared.next(index);
+        const pathRejects: { file: string; reject: Reject }[] = [];
+        for (const entry of entries) {
+          if (await isAlreadyIngested(ctx.store, POLICE_UK_SOURCE, entry.sha256)) {
+            summary.skippedFiles++;
+            summary.files++;
+            summary.duplicates += entry.dataRows;
+            ctx.log(`${entry.name}: identical file already ingested, skipped`);
+            continue;
+          }
+          const batchId = await nextBatchId(ctx.store);
+          if (entry.refusal) throw refusalError(entry.refusal);
+          const file: PreparedFile = { ...entry.rows!, name: entry.name, sha256: entry.sha256, batchId };
+          const { rejects } = file;
+          const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
+          for (const reject of rejects) {
+            allRejects.push({ file: entry.name, reject });
+            pathRejects.push({ file: entry.name, reject });
+          }
+          // Written after each entry, with every entry of this path so far (a zip holds several).
+          if (rejects.length > 0 && !options.rejectsPath) writeRejects(rejectsPath, pathRejects);
+          enforceRejectRate(entry.name, rejects.length, file.rowsRead, maxRate, rejects.length ? rejectsPath : null);
+          summary.rejected += rejects.length;
           summary.files++;
-          summary.duplicates += countDataRows(input.text);
-          ctx.log(`${input.name}: identical file already ingested, skipped`);
-          continue;
+          // A second file for a month already in this group must see the first one stored, so that
+          // rows repeated between them are matched rather than loaded twice. (So a group never holds
+          // two files of one month, and a Crime ID can only repeat within its own file.)
+          const overlaps = group.some((g) => file.months.some((m) => g.months.includes(m)));
+          if (overlaps || groupRows + file.rowsRead > commitRows) await flush();
+          group.push(file);
+          groupRows += file.rowsRead;
+          summary.duplicates += file.duplicates;
         }
-        const rejects: Reject[] = [];
-        const batchId = await nextBatchId(ctx.store);
-        const prepared = prepare(input.name, input.sha256, input.text, batchId, rejects);
-        const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
-        for (const reject of rejects) {
-          allRejects.push({ file: input.name, reject });
-          pathRejects.push({ file: input.name, reject });
-        }
-        // Written after each entry, with every entry of this path so far (a zip holds several).
-        if (rejects.length > 0 && !options.rejectsPath) writeRejects(rejectsPath, pathRejects);
-        enforceRejectRate(input.name, rejects.length, prepared.rowsRead, maxRate, rejects.length ? rejectsPath : null);
-        summary.rejected += rejects.length;
-        summary.files++;
-        // A second file for a month already in this group must see the first one stored, so that
-        // rows repeated between them are matched rather than loaded twice. (So a group never holds
-        // two files of one month, and a Crime ID can only repeat within its own file.)
-        const overlaps = group.some((g) => [...prepared.months.keys()].some((m) => g.months.has(m)));
-        if (overlaps || groupRows + prepared.rowsRead > commitRows) await flush();
-        group.push(prepared);
-        groupRows += prepared.rowsRead;
-        summary.duplicates += prepared.duplicates;
+      } catch (error) {
+        if (!(error instanceof FileRejectedError)) throw error;
+        failures.push({ file: path, message: error.message + (error.hint ? ` (${error.hint})` : '') });
       }
-    } catch (error) {
-      if (!(error instanceof FileRejectedError)) throw error;
-      failures.push({ file: path, message: error.message + (error.hint ? ` (${error.hint})` : '') });
+      ctx.progress.update(index + 1);
     }
-    ctx.progress.update(index + 1);
+  } finally {
+    await prepared.close();
   }
   try {
     await flush();
@@ -123,92 +117,12 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   return summary;
 }
 
-const MONTH_FIELD = /^\d{4}-\d{2}$/;
-
-/**
- * Parses and validates one file in memory and turns accepted rows into CSV lines for the table.
- * Clean lines (no quotes: nearly all of them) are split natively and spliced, not re-serialised;
- * a file with a field spanning lines is parsed as a whole by the robust CSV parser instead.
- * Throws FileRejectedError for file-level problems.
- */
-function prepare(name: string, sha: string, text: string, batchId: number, rejects: Reject[]): PreparedFile {
-  const firstBreak = text.indexOf('\n');
-  const headerLine = (firstBreak < 0 ? text : text.slice(0, firstBreak)).replace(/\r$/, '');
-  const header = parseCsv(name, headerLine + '\n').header;
-  const problem = headerProblem(header);
-  if (problem) throw new FileRejectedError(name, problem);
-
-  const file: PreparedFile = {
-    name,
-    sha256: sha,
-    batchId,
-    agency: 'data.police.uk',
-    rowsRead: 0,
-    rejected: 0,
-    rejects,
-    duplicates: 0,
-    lines: [],
-    months: new Map(),
-  };
-  let currentMonth = '';
-  let monthIds = new Set<string>();
-  const asbOrdinals = new Map<string, number>();
-  const accept = (fields: string[], line: number, rawLine: string | null) => {
-    file.rowsRead++;
-    const reject = validatePoliceUkRow(fields, line);
-    if (reject) {
-      rejects.push(reject);
-      return;
-    }
-    const crimeId = fields[0]!.trim();
-    const month = fields[1]!;
-    if (month !== currentMonth) {
-      currentMonth = month;
-      monthIds = file.months.get(month) ?? new Set();
-      file.months.set(month, monthIds);
-    }
-    let asbKey = '';
-    if (crimeId === '') {
-      // No Crime ID (anti-social behaviour): identical rows are distinct events, so number them.
-      const hash = createHash('md5').update(fields.join('\x1f')).digest('hex');
-      const ordinal = (asbOrdinals.get(hash) ?? 0) + 1;
-      asbOrdinals.set(hash, ordinal);
-      asbKey = `${hash}:${ordinal}`;
-    } else {
-      if (monthIds.has(crimeId)) {
-        file.duplicates++;
-        return;
-      }
-      monthIds.add(crimeId);
-    }
-    if (rawLine !== null && MONTH_FIELD.test(month) && rawLine.startsWith(`${crimeId},${month},`)) {
-      file.lines.push(`${file.batchId},${crimeId},${asbKey},${month}-01,${rawLine.slice(crimeId.length + 9)}\n`);
-    } else {
-      const values = [String(file.batchId), crimeId, asbKey, `${month}-01`, ...fields.slice(2)];
-      file.lines.push(csvLine(values.map((v) => (v.trim() === '' ? null : v))));
-    }
-  };
-
-  const body = firstBreak < 0 ? '' : text.slice(firstBreak + 1);
-  const lines = body.split('\n');
-  const multiLineField = lines.some((l) => l.includes('"') && (l.split('"').length - 1) % 2 === 1);
-  if (multiLineField) {
-    const table = parseCsv(name, text);
-    table.rows.forEach((row, i) => accept(row, table.lineOf(i), null));
-  } else {
-    for (let i = 0; i < lines.length; i++) {
-      let line = lines[i]!;
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      if (line.trim() === '') continue;
-      const quoted = line.includes('"');
-      const fields = quoted ? parseCsv(name, `${headerLine}\n${line}\n`).rows[0] ?? [] : line.split(',');
-      accept(fields, i + 2, quoted ? null : line);
-    }
+/** The group's rows as lines of the table: the batch id, then the prepared columns. */
+function* tableLines(files: readonly PreparedFile[]): Generator<string> {
+  for (const file of files) {
+    const prefix = `${file.batchId},`;
+    for (const line of file.lines) yield prefix + line;
   }
-  if (file.rowsRead === 0) throw new FileRejectedError(name, 'has a header but no data rows');
-  file.rejected = rejects.length;
-  file.agency = (body.split(',', 3)[2] ?? '').trim() || 'data.police.uk';
-  return file;
 }
 
 interface Counts {
@@ -226,7 +140,7 @@ interface Counts {
 async function commitGroup(ctx: IngestContext, files: PreparedFile[]): Promise<Counts> {
   const startedAt = ctx.now();
   return ctx.store.transaction(async (tx) => {
-    const months = [...new Set(files.flatMap((f) => [...f.months.keys()]))];
+    const months = [...new Set(files.flatMap((f) => f.months))];
     let monthsStored = false;
     for (const month of months) {
       const found = await tx.query(`SELECT 1 AS found FROM police_uk_crimes WHERE month = CAST($1 AS DATE) LIMIT 1`, [`${month}-01`]);
@@ -234,7 +148,7 @@ async function commitGroup(ctx: IngestContext, files: PreparedFile[]): Promise<C
     }
     const perBatch = new Map<number, Counts>();
     if (!monthsStored) {
-      const loaded = await tx.copyCsv('police_uk_crimes', POLICE_UK_TABLE_COLUMNS, files.flatMap((f) => f.lines));
+      const loaded = await tx.copyCsv('police_uk_crimes', POLICE_UK_TABLE_COLUMNS, tableLines(files));
       const expected = files.reduce((n, f) => n + f.lines.length, 0);
       if (loaded !== expected) throw new SvoError(`the database read ${loaded} rows where svo prepared ${expected}; nothing was stored`);
       for (const f of files) perBatch.set(f.batchId, { accepted: f.lines.length, updated: 0, duplicates: 0 });
@@ -257,14 +171,14 @@ async function commitGroup(ctx: IngestContext, files: PreparedFile[]): Promise<C
         profile: null,
         rowsRead: file.rowsRead,
         accepted: c.accepted,
-        rejected: file.rejected,
+        rejected: file.rejects.length,
         duplicates: c.duplicates + file.duplicates,
         updated: c.updated,
         startedAt,
         finishedAt,
         user: ctx.user,
         rejects: file.rejects,
-        summary: { months: [...file.months.keys()].sort() },
+        summary: { months: [...file.months].sort() },
       });
     }
     return totals;
@@ -276,7 +190,7 @@ async function mergeIntoStored(tx: Queryable, files: PreparedFile[]): Promise<(C
   const compared = columns.filter((c) => c !== 'batch_id');
   await tx.run(`CREATE TEMPORARY TABLE police_uk_incoming AS SELECT * FROM police_uk_crimes WHERE 1 = 0`);
   try {
-    await tx.copyCsv('police_uk_incoming', columns, files.flatMap((f) => f.lines));
+    await tx.copyCsv('police_uk_incoming', columns, tableLines(files));
     await tx.run(`CREATE TEMPORARY TABLE police_uk_matched AS
       SELECT i.*, CASE WHEN p.month IS NULL THEN 'new'
                        WHEN ${compared.map((c) => `i.${c} IS NOT DISTINCT FROM p.${c}`).join(' AND ')} THEN 'same'

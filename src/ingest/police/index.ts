@@ -11,10 +11,12 @@ import type { Pseudonymiser } from '../common/pseudonymise.js';
 import type { IngestContext, IngestSummary, Reject } from '../common/types.js';
 import { ingestFiles } from '../common/run.js';
 import { readTable } from '../common/table.js';
-import { loadLsoaLocator } from '../geography/locator-store.js';
+import { loadLsoaBoundaries } from '../geography/locator-store.js';
+import { LsoaLocator, type LocatorEntry } from '../../core/geo/locator.js';
 import { INCIDENT_TABLE_COLUMNS, PEOPLE_TABLE_COLUMNS, POLICE_COLUMNS, REQUIRED_POLICE_COLUMNS } from './columns.js';
 import { loadPoliceProfile, mapHeader, type PoliceProfile } from './profile.js';
-import { PoliceTransformer } from './transform.js';
+import { IncidentMerger, PoliceRowReader } from './transform.js';
+import { readerWorkers, readInWorkers } from './read-parallel.js';
 
 export const POLICE_SOURCE = 'police';
 
@@ -41,7 +43,8 @@ export async function ingestPoliceExtract(ctx: IngestContext, paths: readonly st
   const profile = options.profile ? loadPoliceProfile(options.profile) : null;
   const agency = options.agency ?? profile?.agency ?? 'police';
   const runRejects: { file: string; reject: Reject }[] = [];
-  const locator = await loadLsoaLocator(ctx.store);
+  const boundaries = await loadLsoaBoundaries(ctx.store);
+  const locator = boundaries.length > 0 ? new LsoaLocator(boundaries) : null;
   const locate = locator ? (lon: number, lat: number) => locator.locate(lon, lat) : null;
   return ingestFiles(
     ctx,
@@ -49,7 +52,7 @@ export async function ingestPoliceExtract(ctx: IngestContext, paths: readonly st
     /\.(csv|xlsx)$/i,
     'police extracts (.csv, .xlsx)',
     async (path) => {
-      const { unrecognised, ...part } = await ingestOneFile(ctx, path, { ...options, agency, runRejects, profileData: profile, locate });
+      const { unrecognised, ...part } = await ingestOneFile(ctx, path, { ...options, agency, runRejects, profileData: profile, locate, boundaries });
       return { ...part, details: { unrecognisedHocrCodes: unrecognised } };
     },
     async (summary) => {
@@ -70,6 +73,8 @@ interface FileOptions extends PoliceExtractOptions {
   runRejects: { file: string; reject: Reject }[];
   profileData: PoliceProfile | null;
   locate: ((lon: number, lat: number) => string | null) | null;
+  /** The LSOA boundaries behind `locate`, for worker threads to build their own. */
+  boundaries: LocatorEntry[];
 }
 
 interface FileResult {
@@ -120,22 +125,28 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
   const batchId = await nextBatchId(ctx.store);
   const spool = new IncidentSpool(batchId, options.agency);
   try {
-    const transformer = new PoliceTransformer(
-      mapping,
-      { agency: options.agency, profile: options.profileData, pseudonymiser: options.pseudonymiser, locateLsoa: options.locate, latest, excelDates: table.excel },
-      spool,
-    );
+    const readOptions = { agency: options.agency, profile: options.profileData, latest, excelDates: table.excel };
+    const rowCount = table.rowCount();
+    const workers = table.csvText === undefined ? 0 : readerWorkers(rowCount);
+    const merger = new IncidentMerger(spool);
     // Progress in rows: one large extract is the common case, and a per-file bar would sit at 0/1.
-    ctx.progress.start(basename(path), table.rowCount(), 'rows');
+    ctx.progress.start(basename(path), rowCount, 'rows');
     try {
-      for (const chunk of table.chunks) {
-        transformer.addChunk(chunk);
-        ctx.progress.update(transformer.rowsSeen);
+      if (workers > 0) {
+        const setup = { mapping: [...mapping], options: readOptions, secret: options.pseudonymiser.secret, boundaries: options.boundaries };
+        await readInWorkers(path, table.csvText!, setup, workers, merger, () => ctx.progress.update(merger.rowsSeen));
+      } else {
+        const reader = new PoliceRowReader(mapping, { ...readOptions, pseudonymiser: options.pseudonymiser, locateLsoa: options.locate });
+        const known = (crimeRef: string) => merger.has(crimeRef);
+        for (const chunk of table.chunks) {
+          for (let i = 0; i < chunk.rows.length; i++) merger.merge(reader.read(chunk.rows[i]!, chunk.lineOf(i), known));
+          ctx.progress.update(merger.rowsSeen);
+        }
       }
     } finally {
       ctx.progress.stop();
     }
-    const result = transformer.finish();
+    const result = merger.finish();
     if (result.rowsRead === 0) throw new FileRejectedError(path, 'has a header but no data rows');
     // One --rejects file collects every file's rejects; the default is one file beside each input.
     const rejectsPath = settleRejects(path, result.rejects, result.rowsRead, options, options.runRejects);

@@ -3,7 +3,6 @@ import { LSOA_CODE, parseAge, parseFlag, parseNumber, parseSex } from '../../cor
 import { bngToWgs84, wgs84ToBng } from '../../core/geo/bng.js';
 import { isInBng, isInUk } from '../../core/geo/uk.js';
 import { normaliseHocrCode, lookupHocr } from '../../core/hocr/normalise.js';
-import type { ParsedTable } from '../common/csv.js';
 import { csvField } from '../common/csv.js';
 import type { Pseudonymiser } from '../common/pseudonymise.js';
 import type { Reject } from '../common/types.js';
@@ -68,6 +67,11 @@ class RowRejected extends Error {
   }
 }
 
+function rejectOf(error: unknown): Reject {
+  if (error instanceof RowRejected) return error.reject;
+  throw error;
+}
+
 const REDACTED = '[redacted]';
 
 /** Column ordinals, so the per-row code indexes arrays instead of looking up names. */
@@ -81,31 +85,100 @@ const round = (x: number | null, scale: number) => (x === null ? '' : String(Mat
 const flag = (b: boolean | null) => (b === null ? '' : b ? 'true' : 'false');
 
 /**
- * Turns extract rows into incidents with their people, chunk by chunk. Rows sharing a crime_ref are one
- * incident; the first accepted row gives the incident's fields, every row may add a victim and/or a
- * suspect. Accepted incidents and people go to the sink as soon as they are known. Pure apart from
- * the injected pseudonymiser, LSOA locator and sink.
+ * What one row says, read without knowing the rows before it, so that rows can be read in worker
+ * threads and merged in order afterwards (IncidentMerger). Flat, for cheap copying between threads.
  */
-export class PoliceTransformer {
-  private readonly byRef = new Map<string, SeenIncident>();
-  private readonly rejects: Reject[] = [];
-  private readonly unrecognised: Record<string, number> = {};
-  private readonly conflicted = new Set<string>();
-  private rowsRead = 0;
+export interface RowReading {
+  line: number;
+  /** Set when crime_ref or occurred_from is unusable: nothing else was read. */
+  reject: Reject | null;
+  crimeRef: string;
+  occurredFrom: string;
+  /** The incident's own columns as CSV; null when not read (its crime is already known) or unusable. */
+  fields: string | null;
+  hocrCode: string;
+  recognised: boolean;
+  incidentReject: Reject | null;
+  victim: PersonReading | null;
+  victimReject: Reject | null;
+  suspect: PersonReading | null;
+  suspectReject: Reject | null;
+}
+
+export interface PersonReading {
+  /** role,key,age,sex,ethnicity,home as CSV (PEOPLE_TABLE_COLUMNS after incident_id). */
+  fragment: string;
+  /** The pseudonym, when the person is identified. */
+  key: string | null;
+}
+
+/**
+ * Reads extract rows one at a time into RowReadings: dates, codes, places and people parsed and
+ * checked, identifiers pseudonymised. Pure apart from the injected pseudonymiser and LSOA locator.
+ */
+export class PoliceRowReader {
   private line = 0;
   /** Position of each canonical column (by ordinal) in the file's rows, -1 when absent. */
   private readonly position: Int32Array;
   private readonly recode: ((raw: string) => string)[] = [];
 
   constructor(
-    mapping: Map<PoliceColumn, number>,
+    mapping: ReadonlyMap<PoliceColumn, number>,
     private readonly options: TransformOptions,
-    private readonly sink: IncidentSink,
   ) {
     this.position = Int32Array.from(POLICE_COLUMNS, (c) => mapping.get(c) ?? -1);
     POLICE_COLUMNS.forEach((column, i) => {
       if (options.profile?.values[column]) this.recode[i] = valueMapper(options.profile, column);
     });
+  }
+
+  /**
+   * Reads one row. `known(crimeRef)` says whether the crime's incident certainly exists already, in
+   * which case its own fields are not read (only a crime's first accepted row gives them).
+   */
+  read(row: string[], line: number, known: (crimeRef: string) => boolean): RowReading {
+    this.line = line;
+    const reading: RowReading = {
+      line,
+      reject: null,
+      crimeRef: '',
+      occurredFrom: '',
+      fields: null,
+      hocrCode: '',
+      recognised: false,
+      incidentReject: null,
+      victim: null,
+      victimReject: null,
+      suspect: null,
+      suspectReject: null,
+    };
+    try {
+      reading.crimeRef = this.value(row, COL.crime_ref);
+      if (reading.crimeRef === '') this.fail(COL.crime_ref, '', 'crime_ref is required');
+      reading.occurredFrom = this.date(row, COL.occurred_from, true)!;
+    } catch (error) {
+      reading.reject = rejectOf(error);
+      return reading;
+    }
+    const { crimeRef, occurredFrom } = reading;
+    if (!known(crimeRef)) {
+      try {
+        Object.assign(reading, this.incidentFields(row, occurredFrom));
+      } catch (error) {
+        reading.incidentReject = rejectOf(error);
+      }
+    }
+    try {
+      reading.victim = this.person(row, 'victim', occurredFrom);
+    } catch (error) {
+      reading.victimReject = rejectOf(error);
+    }
+    try {
+      reading.suspect = this.person(row, 'suspect', occurredFrom);
+    } catch (error) {
+      reading.suspectReject = rejectOf(error);
+    }
+    return reading;
   }
 
   private value(row: string[], column: number): string {
@@ -121,64 +194,6 @@ export class PoliceTransformer {
     throw new RowRejected({ line: this.line, column: name, value: IDENTIFIER_ORDINALS.has(column) ? REDACTED : value, reason });
   }
 
-  addChunk(table: ParsedTable): void {
-    for (let i = 0; i < table.rows.length; i++) {
-      this.rowsRead++;
-      try {
-        this.line = table.lineOf(i);
-        this.addRow(table.rows[i]!);
-      } catch (error) {
-        if (error instanceof RowRejected) this.rejects.push(error.reject);
-        else throw error;
-      }
-    }
-  }
-
-  get rowsSeen(): number {
-    return this.rowsRead;
-  }
-
-  finish(): TransformResult {
-    return {
-      incidents: this.byRef.size,
-      rejects: this.rejects,
-      rowsRead: this.rowsRead,
-      unrecognisedHocr: this.unrecognised,
-      conflictingRefs: this.conflicted.size,
-    };
-  }
-
-  private addRow(row: string[]): void {
-    const crimeRef = this.value(row, COL.crime_ref);
-    if (crimeRef === '') this.fail(COL.crime_ref, '', 'crime_ref is required');
-    const occurredFrom = this.date(row, COL.occurred_from, true)!;
-    const seen = this.byRef.get(crimeRef);
-    // Only a crime's first accepted row is read for the incident's own fields.
-    const draft = seen === undefined ? this.newIncident(row, occurredFrom) : null;
-    if (seen !== undefined && seen.occurredFrom !== occurredFrom) this.conflicted.add(crimeRef);
-    // People are parsed before anything is kept, so a bad person rejects the whole row.
-    const victim = this.person(row, 'victim', occurredFrom);
-    const suspect = this.person(row, 'suspect', occurredFrom);
-    let incident = seen;
-    if (incident === undefined) {
-      incident = { ordinal: this.byRef.size, occurredFrom, victim: null, suspect: null };
-      this.byRef.set(crimeRef, incident);
-      this.sink.incident(incident.ordinal, crimeRef, draft!.fields);
-      if (!draft!.recognised) this.unrecognised[draft!.hocrCode] = (this.unrecognised[draft!.hocrCode] ?? 0) + 1;
-    }
-    if (victim !== null) this.addPerson(incident, 'victim', victim);
-    if (suspect !== null) this.addPerson(incident, 'suspect', suspect);
-  }
-
-  private addPerson(incident: SeenIncident, role: Role, p: { fragment: string; key: string | null }): void {
-    const token = p.key ?? p.fragment;
-    const kept = incident[role];
-    if (kept === null) incident[role] = [token]; // an array literal is sized to fit; an empty one that grows takes 17 slots
-    else if (kept.includes(token)) return;
-    else kept.push(token);
-    this.sink.person(incident.ordinal, p.fragment);
-  }
-
   private date(row: string[], column: number, required: boolean): string | null {
     const raw = this.value(row, column);
     if (raw === '') return required ? this.fail(column, raw, 'a date is required') : null;
@@ -188,7 +203,7 @@ export class PoliceTransformer {
     return parsed.value;
   }
 
-  private newIncident(row: string[], occurredFrom: string): { fields: string; hocrCode: string; recognised: boolean } {
+  private incidentFields(row: string[], occurredFrom: string): { fields: string; hocrCode: string; recognised: boolean } {
     const occurredTo = this.date(row, COL.occurred_to, false);
     if (occurredTo !== null && occurredTo < occurredFrom) this.fail(COL.occurred_to, this.value(row, COL.occurred_to), 'occurred_to is before occurred_from');
     const recorded = this.date(row, COL.recorded_date, false);
@@ -249,7 +264,7 @@ export class PoliceTransformer {
   }
 
   /** A person fragment (role,key,age,sex,ethnicity,home) and the pseudonym, if identified. */
-  private person(row: string[], role: Role, occurredFrom: string): { fragment: string; key: string | null } | null {
+  private person(row: string[], role: Role, occurredFrom: string): PersonReading | null {
     const c = ROLE_COLUMNS[role];
     const id = this.value(row, c.id);
     const name = this.value(row, c.name);
@@ -280,5 +295,80 @@ export class PoliceTransformer {
     const key = identity ? this.options.pseudonymiser.key(this.options.agency, identity) : null;
     const fragment = `${role},${key ?? ''},${age ?? ''},${sex.ok && sex.value ? sex.value : ''},${csvField(ethnicity || null)},${home}`;
     return { fragment, key };
+  }
+}
+
+/** A row's first problem in the order rows are checked, or null; `isNew` when its crime is not yet known. */
+function firstReject(r: RowReading, isNew: boolean): Reject | null {
+  return r.reject ?? (isNew ? r.incidentReject : null) ?? r.victimReject ?? r.suspectReject;
+}
+
+/**
+ * Merges RowReadings, in file order, into incidents with their people. Rows sharing a crime_ref are
+ * one incident; the first accepted row gives the incident's fields, every row may add a victim
+ * and/or a suspect. Accepted incidents and people go to the sink as soon as they are known.
+ */
+export class IncidentMerger {
+  private readonly byRef = new Map<string, SeenIncident>();
+  private readonly rejects: Reject[] = [];
+  private readonly unrecognised: Record<string, number> = {};
+  private readonly conflicted = new Set<string>();
+  private rowsRead = 0;
+
+  constructor(private readonly sink: IncidentSink) {}
+
+  /** Whether the crime already has an incident. */
+  has(crimeRef: string): boolean {
+    return this.byRef.has(crimeRef);
+  }
+
+  get rowsSeen(): number {
+    return this.rowsRead;
+  }
+
+  merge(r: RowReading): void {
+    this.rowsRead++;
+    if (r.reject !== null) {
+      this.rejects.push(r.reject);
+      return;
+    }
+    const seen = this.byRef.get(r.crimeRef);
+    if (seen === undefined && r.fields === null && r.incidentReject === null) {
+      throw new Error(`line ${r.line}: the incident's fields were not read although its crime is new`);
+    }
+    if (seen !== undefined && seen.occurredFrom !== r.occurredFrom) this.conflicted.add(r.crimeRef);
+    const reject = firstReject(r, seen === undefined);
+    if (reject !== null) {
+      this.rejects.push(reject);
+      return;
+    }
+    let incident = seen;
+    if (incident === undefined) {
+      incident = { ordinal: this.byRef.size, occurredFrom: r.occurredFrom, victim: null, suspect: null };
+      this.byRef.set(r.crimeRef, incident);
+      this.sink.incident(incident.ordinal, r.crimeRef, r.fields!);
+      if (!r.recognised) this.unrecognised[r.hocrCode] = (this.unrecognised[r.hocrCode] ?? 0) + 1;
+    }
+    if (r.victim !== null) this.addPerson(incident, 'victim', r.victim);
+    if (r.suspect !== null) this.addPerson(incident, 'suspect', r.suspect);
+  }
+
+  finish(): TransformResult {
+    return {
+      incidents: this.byRef.size,
+      rejects: this.rejects,
+      rowsRead: this.rowsRead,
+      unrecognisedHocr: this.unrecognised,
+      conflictingRefs: this.conflicted.size,
+    };
+  }
+
+  private addPerson(incident: SeenIncident, role: Role, p: PersonReading): void {
+    const token = p.key ?? p.fragment;
+    const kept = incident[role];
+    if (kept === null) incident[role] = [token]; // an array literal is sized to fit; an empty one that grows takes 17 slots
+    else if (kept.includes(token)) return;
+    else kept.push(token);
+    this.sink.person(incident.ordinal, p.fragment);
   }
 }

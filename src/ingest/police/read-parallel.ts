@@ -1,0 +1,223 @@
+/**
+ * Reads a large CSV police extract with worker threads: this thread cuts the text into chunks of whole
+ * records and sends them out; each worker parses its chunks and reads their rows (dates, codes,
+ * places, people, pseudonyms), the bulk of the work; this thread merges the readings back in file
+ * order (IncidentMerger), so incidents, people and rejects are exactly those of the single-threaded
+ * path, which read-parallel.test.ts checks.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../workers/entry.js';
+import { FileRejectedError } from '../../core/errors.js';
+import type { LocatorEntry } from '../../core/geo/locator.js';
+import { csvChunkTexts, type CsvChunkText } from '../common/csv.js';
+import type { Reject } from '../common/types.js';
+import type { PoliceColumn } from './columns.js';
+import type { IncidentMerger, RowReading, TransformOptions } from './transform.js';
+
+/** Below this many rows a file is read in this thread: starting workers costs more than it saves. */
+export const PARALLEL_MIN_ROWS = 50_000;
+
+/** Chunks in flight per worker: enough to keep it busy while this thread merges. */
+const IN_FLIGHT_PER_WORKER = 4;
+
+/** What a worker needs to read rows as this thread would (all of it copyable to a thread). */
+export interface ReaderSetup {
+  name: string;
+  headerText: string;
+  width: number;
+  mapping: [PoliceColumn, number][];
+  options: Omit<TransformOptions, 'pseudonymiser' | 'locateLsoa'>;
+  secret: Uint8Array;
+  boundaries: LocatorEntry[];
+}
+
+export interface ChunkRequest {
+  seq: number;
+  chunk: CsvChunkText;
+}
+
+/**
+ * A chunk's readings, column by column: arrays of strings copy between threads several times faster
+ * than objects, whose property names are written out again for every row.
+ */
+export interface ReadingColumns {
+  line: Int32Array;
+  crimeRef: string[];
+  occurredFrom: string[];
+  fields: (string | null)[];
+  hocrCode: string[];
+  recognised: Uint8Array;
+  victimFragment: (string | null)[];
+  victimKey: (string | null)[];
+  suspectFragment: (string | null)[];
+  suspectKey: (string | null)[];
+  /** The few refused parts: row index, which part, and the reject. */
+  rejects: [row: number, part: RejectPart, reject: Reject][];
+}
+
+type RejectPart = 'reject' | 'incidentReject' | 'victimReject' | 'suspectReject';
+const REJECT_PARTS: readonly RejectPart[] = ['reject', 'incidentReject', 'victimReject', 'suspectReject'];
+
+export type ChunkReply = { seq: number; columns: ReadingColumns } | { seq: number; error: { message: string; hint: string | null; fileRejected: boolean } };
+
+/** Packs readings into columns (in a worker). */
+export function toColumns(readings: readonly RowReading[]): ReadingColumns {
+  const n = readings.length;
+  const c: ReadingColumns = {
+    line: new Int32Array(n),
+    crimeRef: new Array<string>(n),
+    occurredFrom: new Array<string>(n),
+    fields: new Array<string | null>(n),
+    hocrCode: new Array<string>(n),
+    recognised: new Uint8Array(n),
+    victimFragment: new Array<string | null>(n),
+    victimKey: new Array<string | null>(n),
+    suspectFragment: new Array<string | null>(n),
+    suspectKey: new Array<string | null>(n),
+    rejects: [],
+  };
+  for (let i = 0; i < n; i++) {
+    const r = readings[i]!;
+    c.line[i] = r.line;
+    c.crimeRef[i] = r.crimeRef;
+    c.occurredFrom[i] = r.occurredFrom;
+    c.fields[i] = r.fields;
+    c.hocrCode[i] = r.hocrCode;
+    c.recognised[i] = r.recognised ? 1 : 0;
+    c.victimFragment[i] = r.victim?.fragment ?? null;
+    c.victimKey[i] = r.victim?.key ?? null;
+    c.suspectFragment[i] = r.suspect?.fragment ?? null;
+    c.suspectKey[i] = r.suspect?.key ?? null;
+    for (const part of REJECT_PARTS) {
+      const reject = r[part];
+      if (reject !== null) c.rejects.push([i, part, reject]);
+    }
+  }
+  return c;
+}
+
+/** Merges a chunk's columns in order (in this thread), through one scratch reading: the merger keeps none of it. */
+function mergeColumns(c: ReadingColumns, merger: IncidentMerger): void {
+  const r: RowReading = { line: 0, reject: null, crimeRef: '', occurredFrom: '', fields: null, hocrCode: '', recognised: false, incidentReject: null, victim: null, victimReject: null, suspect: null, suspectReject: null };
+  let nextReject = 0;
+  for (let i = 0; i < c.line.length; i++) {
+    r.line = c.line[i]!;
+    r.crimeRef = c.crimeRef[i]!;
+    r.occurredFrom = c.occurredFrom[i]!;
+    r.fields = c.fields[i]!;
+    r.hocrCode = c.hocrCode[i]!;
+    r.recognised = c.recognised[i] === 1;
+    const victim = c.victimFragment[i]!;
+    const suspect = c.suspectFragment[i]!;
+    r.victim = victim === null ? null : { fragment: victim, key: c.victimKey[i]! };
+    r.suspect = suspect === null ? null : { fragment: suspect, key: c.suspectKey[i]! };
+    r.reject = r.incidentReject = r.victimReject = r.suspectReject = null;
+    for (; nextReject < c.rejects.length && c.rejects[nextReject]![0] === i; nextReject++) {
+      const [, part, reject] = c.rejects[nextReject]!;
+      r[part] = reject;
+    }
+    merger.merge(r);
+  }
+}
+
+/**
+ * Worker threads for a file of `rows` rows: SVO_INGEST_WORKERS if set (0 = none), else one per core
+ * up to four (the merge in this thread keeps up with about that many), none on one core or for a
+ * small file.
+ */
+export function readerWorkers(rows: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  const requested = env.SVO_INGEST_WORKERS;
+  if (requested !== undefined && requested.trim() !== '') return Math.max(0, Math.floor(Number(requested)) || 0);
+  return cores > 1 && rows >= PARALLEL_MIN_ROWS ? Math.min(cores, 4) : 0;
+}
+
+/**
+ * Reads every row of CSV `text` in `workers` threads and merges the readings in order; `onChunk`
+ * reports progress. Throws FileRejectedError for a file-level problem found in any chunk.
+ */
+export async function readInWorkers(
+  path: string,
+  text: string,
+  setup: Omit<ReaderSetup, 'name' | 'headerText' | 'width'>,
+  workers: number,
+  merger: IncidentMerger,
+  onChunk: () => void,
+): Promise<void> {
+  const { header, headerText, chunks } = csvChunkTexts(path, text);
+  const full: ReaderSetup = { ...setup, name: path, headerText, width: header.length };
+  const { script, options } = workerEntry(import.meta.url, 'read-worker');
+  const pool = Array.from({ length: workers }, () => new Worker(script, { ...options, workerData: full }));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const replies = new Map<number, ChunkReply>();
+      let sent = 0;
+      let merged = 0;
+      let done = false;
+      let next = 0;
+      const fail = (error: Error) => {
+        if (done) return;
+        done = true;
+        reject(error);
+      };
+      const send = (worker: Worker) => {
+        const chunk = chunks.next();
+        if (chunk.done) return false;
+        worker.postMessage({ seq: sent++, chunk: chunk.value } satisfies ChunkRequest);
+        return true;
+      };
+      let exhausted = false;
+      const drain = () => {
+        // Merge every reply that is next in file order; replies arrive in any order.
+        for (let reply = replies.get(next); reply !== undefined; reply = replies.get(next)) {
+          replies.delete(next);
+          next++;
+          if ('error' in reply) {
+            const { message, hint, fileRejected } = reply.error;
+            const prefix = `${path}: `;
+            fail(fileRejected ? new FileRejectedError(path, message.startsWith(prefix) ? message.slice(prefix.length) : message, hint ?? undefined) : new Error(message));
+            return;
+          }
+          mergeColumns(reply.columns, merger);
+          merged++;
+          onChunk();
+        }
+        if (exhausted && merged === sent && !done) {
+          done = true;
+          resolve();
+        }
+      };
+      for (const worker of pool) {
+        worker.on('message', (reply: ChunkReply) => {
+          if (done) return;
+          replies.set(reply.seq, reply);
+          try {
+            if (!exhausted && !send(worker)) exhausted = true;
+            drain();
+          } catch (error) {
+            fail(error as Error);
+          }
+        });
+        worker.on('error', fail);
+        worker.on('exit', (code) => {
+          if (code !== 0) fail(new Error(`an ingest worker thread stopped with exit code ${code}`));
+        });
+      }
+      try {
+        for (let i = 0; i < IN_FLIGHT_PER_WORKER && !exhausted; i++) {
+          for (const worker of pool) {
+            if (!send(worker)) {
+              exhausted = true;
+              break;
+            }
+          }
+        }
+        drain();
+      } catch (error) {
+        fail(error as Error);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}

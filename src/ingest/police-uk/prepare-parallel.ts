@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FileRejectedError } from '../../core/errors.js';
-import { workerEntry } from '../../workers/entry.js';
+import { requestedWorkers, workerEntry } from '../../workers/entry.js';
 import { preparePath, refusalError, refusalOf, type PreparedEntry, type Refusal } from './prepare.js';
 
 /** Paths prepared ahead of the one being loaded, per worker: bounds the memory held. */
@@ -31,8 +31,8 @@ export interface Preparer {
  * to four, none on one core or for fewer than four paths (starting a worker costs about one file).
  */
 export function preparerWorkers(paths: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
-  const requested = env.SVO_INGEST_WORKERS;
-  if (requested !== undefined && requested.trim() !== '') return Math.min(paths, Math.max(0, Math.floor(Number(requested)) || 0));
+  const requested = requestedWorkers(env);
+  if (requested !== null) return Math.min(paths, requested);
   return cores > 1 && paths >= 4 ? Math.min(cores, 4) : 0;
 }
 

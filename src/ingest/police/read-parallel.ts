@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../../workers/entry.js';
+import { requestedWorkers, workerEntry } from '../../workers/entry.js';
 import { FileRejectedError } from '../../core/errors.js';
 import type { LocatorEntry } from '../../core/geo/locator.js';
 import { csvChunkTexts, type CsvChunkText } from '../common/csv.js';
@@ -127,9 +127,7 @@ function mergeColumns(c: ReadingColumns, merger: IncidentMerger): void {
  * small file.
  */
 export function readerWorkers(rows: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
-  const requested = env.SVO_INGEST_WORKERS;
-  if (requested !== undefined && requested.trim() !== '') return Math.max(0, Math.floor(Number(requested)) || 0);
-  return cores > 1 && rows >= PARALLEL_MIN_ROWS ? Math.min(cores, 4) : 0;
+  return requestedWorkers(env) ?? (cores > 1 && rows >= PARALLEL_MIN_ROWS ? Math.min(cores, 4) : 0);
 }
 
 /**

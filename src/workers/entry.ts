@@ -1,8 +1,8 @@
 /**
- * Worker threads, shared by Knox and ingest. How to start one whose module sits beside the caller: the compiled `<name>.js`; or, when
- * running from the TypeScript sources (vitest, `node --import tsx`), a small script that registers the
- * tsx loader in the worker and imports `<name>.ts` — on Node 20 a worker gets no loader from its
- * parent, nor from `execArgv`.
+ * Worker threads, shared by Knox and ingest. How to start one whose module sits beside the caller:
+ * the compiled `<name>.js`; or, when running from the TypeScript sources (vitest, `node --import
+ * tsx`), a small script that registers the tsx loader in the worker and imports `<name>.ts` — on
+ * Node 20 a worker gets no loader from its parent, nor from `execArgv`.
  */
 import type { WorkerOptions } from 'node:worker_threads';
 

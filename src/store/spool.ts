@@ -24,7 +24,7 @@ export class CsvSpool {
   private fd: number | null = openSync(this.path, 'w', 0o600);
   private pending: string[] = [];
   private pendingLength = 0;
-  /** Lines written so far. */
+  /** Calls to `write` so far: the number of lines when each call writes one, as the ingest spools do. */
   lines = 0;
 
   /** Appends CSV text that ends on a record boundary (one line, or several). */

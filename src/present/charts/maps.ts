@@ -47,6 +47,24 @@ function rampColours(k: number): string[] {
   return Array.from({ length: k }, (_, i) => SEQUENTIAL[Math.round((i * (SEQUENTIAL.length - 1)) / (k - 1))]!);
 }
 
+/** The map series both map kinds share: areas of `mapName` beside a legend on the left, no labels. */
+function mapSeries(mapName: string, options: Pick<MapOptions, 'nameProperty' | 'title'>) {
+  return {
+    type: 'map' as const,
+    map: mapName,
+    nameProperty: options.nameProperty ?? 'name',
+    roam: false,
+    // The legend sits on the left; the map takes the rest.
+    left: 200,
+    right: 8,
+    top: options.title ? 36 : 8,
+    bottom: 8,
+    label: { show: false },
+    emphasis: { disabled: true },
+    itemStyle: { borderColor: '#FFFFFF', borderWidth: 0.3, areaColor: '#F5F5F5' },
+  };
+}
+
 export function choroplethOption(
   mapName: string,
   values: Readonly<Record<string, number | null>>,
@@ -72,18 +90,7 @@ export function choroplethOption(
     visualMap: { type: 'piecewise', pieces: pieces.reverse(), left: 8, bottom: 8, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 10 }, outOfRange: { color: NEUTRAL } },
     series: [
       {
-        type: 'map',
-        map: mapName,
-        nameProperty: options.nameProperty ?? 'name',
-        roam: false,
-        // The legend sits on the left; the map takes the rest.
-        left: 200,
-        right: 8,
-        top: options.title ? 36 : 8,
-        bottom: 8,
-        label: { show: false },
-        emphasis: { disabled: true },
-        itemStyle: { borderColor: '#FFFFFF', borderWidth: 0.3, areaColor: '#F5F5F5' },
+        ...mapSeries(mapName, options),
         data: entries.map(([name, v]) => ({ name, value: v === null ? '-' : round(v, 4) })),
       },
     ],
@@ -117,18 +124,7 @@ export function hotspotMapOption(mapName: string, classes: HotspotClasses, optio
     },
     series: [
       {
-        type: 'map',
-        map: mapName,
-        nameProperty: options.nameProperty ?? 'name',
-        roam: false,
-        // The legend sits on the left; the map takes the rest.
-        left: 200,
-        right: 8,
-        top: options.title ? 36 : 8,
-        bottom: 8,
-        label: { show: false },
-        emphasis: { disabled: true },
-        itemStyle: { borderColor: '#FFFFFF', borderWidth: 0.3, areaColor: '#F5F5F5' },
+        ...mapSeries(mapName, options),
         // Each class also has its own fill pattern, so hot and cold spots differ without colour.
         data: Object.entries(classes).map(([name, c]) => ({
           name,

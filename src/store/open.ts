@@ -1,5 +1,3 @@
-import { DuckDBStore } from './duckdb/adapter.js';
-import { PostgresStore } from './postgres/adapter.js';
 import { migrate } from './migrate.js';
 import type { Store } from './port.js';
 
@@ -23,9 +21,10 @@ export function resolveStoreLocation(options: StoreLocation, env: NodeJS.Process
 
 /** Opens the store and brings its schema up to date. */
 export async function openStore(location: StoreLocation): Promise<Store> {
+  // Each driver is loaded only when used: a command pays for one native database library, not two.
   const store: Store = location.databaseUrl
-    ? await PostgresStore.open({ connectionString: location.databaseUrl, schema: location.pgSchema })
-    : await DuckDBStore.open(location.dbPath ?? DEFAULT_DB_PATH);
+    ? await (await import('./postgres/adapter.js')).PostgresStore.open({ connectionString: location.databaseUrl, schema: location.pgSchema })
+    : await (await import('./duckdb/adapter.js')).DuckDBStore.open(location.dbPath ?? DEFAULT_DB_PATH);
   try {
     await migrate(store);
   } catch (error) {

@@ -2,6 +2,7 @@ import { inferSchema, initParser } from 'udsv';
 import { parse } from 'csv-parse/sync';
 import { FileRejectedError } from '../../core/errors.js';
 import { formatBytes, ingestLimits, limitHint } from './limits.js';
+import { textRefusals } from './files.js';
 
 /**
  * A chunk also ends after this many characters, so that rows of hostile width (a line of a million
@@ -59,20 +60,54 @@ export function parseCsvChunks(name: string, text: string, targetRows = 1_000): 
  * Cuts CSV text into its header and chunks of about `targetRows` records, unparsed. Chunks end on a
  * record boundary (a newline outside quotes), so each can be parsed on its own, in any thread.
  */
-export function csvChunkTexts(name: string, text: string, targetRows = 1_000): { header: string[]; headerText: string; chunks: Generator<CsvChunkText> } {
-  if (text.trim().length === 0) throw new FileRejectedError(name, 'the file is empty', 'expected a CSV file with a header row');
-  const headerEnd = recordEnd(text, 0);
-  const headerText = text.slice(0, headerEnd);
+export function csvChunkTexts(name: string, text: string, targetRows = 1_000): CsvChunkTexts {
+  if (text.trim().length === 0) throw textRefusals.empty(name);
+  return csvChunkTextsFromBlocks(name, [text], targetRows);
+}
+
+export interface CsvChunkTexts {
+  header: string[];
+  headerText: string;
+  chunks: Generator<CsvChunkText>;
+}
+
+/**
+ * As csvChunkTexts, for text that arrives in blocks (a file read a block at a time): only the records
+ * not yet cut into chunks are held. A record still open at the end of what has been read waits for the
+ * next block, up to a chunk's size plus the record limit; past that it is cut anyway, and the parser
+ * refuses it with the message the whole text would have given.
+ */
+export function csvChunkTextsFromBlocks(name: string, blocks: Iterable<string>, targetRows = 1_000): CsvChunkTexts {
+  const source = blocks[Symbol.iterator]();
+  const openRecordCap = MAX_CHUNK_CHARS + ingestLimits().maxLineBytes;
+  let pending = '';
+  let start = 0;
+  let eof = false;
+  const more = (): boolean => {
+    if (eof) return false;
+    const next = source.next();
+    if (next.done) {
+      eof = true;
+      return false;
+    }
+    pending = pending.slice(start) + next.value;
+    start = 0;
+    return true;
+  };
+  let headerEnd = recordEnd(pending, 0);
+  while (headerEnd >= pending.length && pending.length <= openRecordCap && more()) headerEnd = recordEnd(pending, 0);
+  const headerText = pending.slice(0, headerEnd);
   const header = robustParse(name, headerText, 1).rows[0]?.map((h) => h.trim()) ?? [];
-  const bodyStart = headerEnd < text.length ? headerEnd + 1 : text.length;
+  start = Math.min(headerEnd + 1, pending.length);
+  let line = 1 + countNewlines(pending, 0, start);
   function* chunks(): Generator<CsvChunkText> {
-    let start = bodyStart;
-    let line = 2 + countNewlines(text, 0, bodyStart) - 1;
-    while (start < text.length) {
-      const end = chunkEnd(text, start, targetRows);
-      const chunk = text.slice(start, end);
+    for (;;) {
+      let end = chunkEnd(pending, start, targetRows);
+      while (end >= pending.length && pending.length - start <= openRecordCap && more()) end = chunkEnd(pending, start, targetRows);
+      if (start >= pending.length) return;
+      const chunk = pending.slice(start, end);
       if (chunk.trim() !== '') yield { text: chunk, firstLine: line };
-      line += countNewlines(text, start, end);
+      line += countNewlines(pending, start, end);
       start = end;
     }
   }

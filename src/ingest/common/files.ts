@@ -18,13 +18,23 @@ export interface InputText {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The file-level refusals of text input, shared by whole-file and block-by-block reading. */
+export const textRefusals = {
+  empty: (name: string) => new FileRejectedError(name, 'the file is empty', 'expected a CSV file with a header row'),
+  binary: (name: string) => new FileRejectedError(name, 'this is not a text (CSV) file: it contains binary data', 'expected a CSV file with a header row'),
+  notUtf8: (name: string) => new FileRejectedError(name, 'the text is not valid UTF-8', 'save the file as CSV UTF-8 and try again'),
+  lineTooLong: (name: string, line: number, max: number) =>
+    new FileRejectedError(name, `line ${line} is longer than the limit of ${formatBytes(max)} (a line of this length is not a record svo can read)`, limitHint('maxLineBytes')),
+};
+
+/** Bytes at the start of a file searched for a NUL, the mark of binary data. */
+export const BINARY_PROBE_BYTES = 65536;
+
 /** Decodes UTF-8 strictly (dropping a BOM); binary or undecodable input is a file-level error. */
 export function decodeText(name: string, bytes: Uint8Array): string {
-  if (bytes.length === 0) throw new FileRejectedError(name, 'the file is empty', 'expected a CSV file with a header row');
-  const probe = bytes.subarray(0, Math.min(bytes.length, 65536));
-  if (probe.includes(0)) {
-    throw new FileRejectedError(name, 'this is not a text (CSV) file: it contains binary data', 'expected a CSV file with a header row');
-  }
+  if (bytes.length === 0) throw textRefusals.empty(name);
+  const probe = bytes.subarray(0, Math.min(bytes.length, BINARY_PROBE_BYTES));
+  if (probe.includes(0)) throw textRefusals.binary(name);
   if (bytes.length > 3 * MAX_TEXT_CHARS) throw new FileRejectedError(name, `is too large to read as one text (${formatBytes(bytes.length)})`, 'split it into smaller files');
   let text: string;
   try {
@@ -32,7 +42,7 @@ export function decodeText(name: string, bytes: Uint8Array): string {
   } catch (error) {
     // V8 cannot hold a string this long: a size problem, not an encoding one.
     if (error instanceof RangeError) throw new FileRejectedError(name, `is too large to read as one text (${formatBytes(bytes.length)})`, 'split it into smaller files');
-    throw new FileRejectedError(name, 'the text is not valid UTF-8', 'save the file as CSV UTF-8 and try again');
+    throw textRefusals.notUtf8(name);
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -70,7 +80,7 @@ const NESTED_ARCHIVE = /\.(zip|gz|tgz|tar|7z|rar|bz2|xz)$/i;
 /** Node's largest Buffer: a limit above it is clamped, not passed to zlib (which would throw). */
 const MAX_BUFFER = bufferConstants.MAX_LENGTH;
 
-function tooLarge(name: string, what: string, limit: number, key: keyof IngestLimits): FileRejectedError {
+export function tooLarge(name: string, what: string, limit: number, key: keyof IngestLimits): FileRejectedError {
   return new FileRejectedError(name, `${what}, more than the limit of ${formatBytes(limit)}; nothing was read`, limitHint(key));
 }
 
@@ -94,9 +104,7 @@ export function checkLineLengths(name: string, bytes: Uint8Array, limits: Ingest
   for (;;) {
     const nl = buf.indexOf(10, start);
     const end = nl < 0 ? buf.length : nl;
-    if (end - start > max) {
-      throw new FileRejectedError(name, `line ${line} is longer than the limit of ${formatBytes(max)} (a line of this length is not a record svo can read)`, limitHint('maxLineBytes'));
-    }
+    if (end - start > max) throw textRefusals.lineTooLong(name, line, max);
     if (nl < 0) return;
     start = nl + 1;
     line++;

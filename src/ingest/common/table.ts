@@ -4,8 +4,9 @@
  */
 import { extname } from 'node:path';
 import { FileRejectedError } from '../../core/errors.js';
-import { countDataRows, parseCsvChunks, type ParsedTable } from './csv.js';
-import { checkLineLengths, decodeText, readInputBytes, sha256 } from './files.js';
+import { csvChunkParser, csvChunkTextsFromBlocks, type CsvChunkText, type ParsedTable } from './csv.js';
+import { decodeText, readInputBytes, sha256, textRefusals } from './files.js';
+import { scanTextFile, textBlocks } from './text-file.js';
 import { ingestLimits, limitHint, type IngestLimits } from './limits.js';
 import { parseXmlTable } from './xml.js';
 import { readXlsx } from './xlsx.js';
@@ -19,8 +20,11 @@ export interface SourceTable {
   excel: boolean;
   /** Values given once for the whole file (an XML submission header), by element name. */
   fileValues: Record<string, string>;
-  /** A CSV file's whole text (for readers that cut and parse it themselves, in worker threads). */
-  csvText?: string;
+  /**
+   * A CSV file's header and record chunks, unparsed, for readers that parse them in worker threads.
+   * The file is read once, a block at a time: take either these or `chunks`, never both.
+   */
+  csv?: { headerText: string; chunkTexts: Iterable<CsvChunkText> };
 }
 
 export interface ReadTableOptions {
@@ -37,6 +41,7 @@ export async function readTable(path: string, options: ReadTableOptions): Promis
   if (ext !== '.csv' && ext !== '.txt' && ext !== '.xlsx' && !(ext === '.xml' && options.xml)) {
     throw new FileRejectedError(path, `unsupported file type '${ext || '(none)'}'`, `expected ${options.expected}`);
   }
+  if (ext === '.csv' || ext === '.txt') return readCsvTable(path, limits);
   const bytes = readInputBytes(path, limits);
   if (ext === '.xlsx') {
     const table = await readXlsx(path, bytes, limits);
@@ -48,11 +53,21 @@ export async function readTable(path: string, options: ReadTableOptions): Promis
     checkWidth(path, table.header, limits);
     return { header: table.header, chunks: [table], rowCount: () => table.rows.length, sha: sha256(bytes), excel: false, fileValues };
   }
-  checkLineLengths(path, bytes, limits);
-  const text = decodeText(path, bytes);
-  const { header, chunks } = parseCsvChunks(path, text);
+  throw new Error(`unreachable: ${ext}`);
+}
+
+function readCsvTable(path: string, limits: IngestLimits): SourceTable {
+  // CSV is read in blocks, twice: once for the sha256 (is it already stored?), the row count and the
+  // file-level checks, then for the rows; never as one Buffer and one string.
+  const scan = scanTextFile(path, limits);
+  if (scan.blank) throw textRefusals.empty(path);
+  const { header, headerText, chunks: texts } = csvChunkTextsFromBlocks(path, textBlocks(path, scan.sha256));
   checkWidth(path, header, limits);
-  return { header, chunks, rowCount: () => countDataRows(text), sha: sha256(bytes), excel: false, fileValues: {}, csvText: text };
+  const parse = csvChunkParser(path, headerText, header.length);
+  function* chunks(): Generator<ParsedTable> {
+    for (const chunk of texts) yield parse(chunk);
+  }
+  return { header, chunks: chunks(), rowCount: () => scan.dataRows, sha: scan.sha256, excel: false, fileValues: {}, csv: { headerText, chunkTexts: texts } };
 }
 
 function checkWidth(path: string, header: readonly string[], limits: IngestLimits): void {

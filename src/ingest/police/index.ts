@@ -127,14 +127,14 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
   try {
     const readOptions = { agency: options.agency, profile: options.profileData, latest, excelDates: table.excel };
     const rowCount = table.rowCount();
-    const workers = table.csvText === undefined ? 0 : readerWorkers(rowCount);
+    const workers = table.csv === undefined ? 0 : readerWorkers(rowCount);
     const merger = new IncidentMerger(spool);
     // Progress in rows: one large extract is the common case, and a per-file bar would sit at 0/1.
     ctx.progress.start(basename(path), rowCount, 'rows');
     try {
       if (workers > 0) {
         const setup = { mapping: [...mapping], options: readOptions, secret: options.pseudonymiser.secret, boundaries: options.boundaries };
-        await readInWorkers(path, table.csvText!, setup, workers, merger, () => ctx.progress.update(merger.rowsSeen));
+        await readInWorkers(path, { header: table.header, ...table.csv! }, setup, workers, merger, () => ctx.progress.update(merger.rowsSeen));
       } else {
         const reader = new PoliceRowReader(mapping, { ...readOptions, pseudonymiser: options.pseudonymiser, locateLsoa: options.locate });
         const known = (crimeRef: string) => merger.has(crimeRef);

@@ -1,6 +1,6 @@
 /**
- * Reads a large CSV police extract with worker threads: this thread cuts the text into chunks of whole
- * records and sends them out; each worker parses its chunks and reads their rows (dates, codes,
+ * Reads a large CSV police extract with worker threads: this thread reads the file into chunks of
+ * whole records and sends them out; each worker parses its chunks and reads their rows (dates, codes,
  * places, people, pseudonyms), the bulk of the work; this thread merges the readings back in file
  * order (IncidentMerger), so incidents, people and rejects are exactly those of the single-threaded
  * path, which read-parallel.test.ts checks.
@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { requestedWorkers, workerEntry } from '../../workers/entry.js';
 import { FileRejectedError } from '../../core/errors.js';
 import type { LocatorEntry } from '../../core/geo/locator.js';
-import { csvChunkTexts, type CsvChunkText } from '../common/csv.js';
+import type { CsvChunkText } from '../common/csv.js';
 import type { Reject } from '../common/types.js';
 import type { PoliceColumn } from './columns.js';
 import type { IncidentMerger, RowReading, TransformOptions } from './transform.js';
@@ -131,19 +131,19 @@ export function readerWorkers(rows: number, env: NodeJS.ProcessEnv = process.env
 }
 
 /**
- * Reads every row of CSV `text` in `workers` threads and merges the readings in order; `onChunk`
- * reports progress. Throws FileRejectedError for a file-level problem found in any chunk.
+ * Reads every row of a CSV file's chunks in `workers` threads and merges the readings in order;
+ * `onChunk` reports progress. Throws FileRejectedError for a file-level problem found in any chunk.
  */
 export async function readInWorkers(
   path: string,
-  text: string,
+  csv: { header: readonly string[]; headerText: string; chunkTexts: Iterable<CsvChunkText> },
   setup: Omit<ReaderSetup, 'name' | 'headerText' | 'width'>,
   workers: number,
   merger: IncidentMerger,
   onChunk: () => void,
 ): Promise<void> {
-  const { header, headerText, chunks } = csvChunkTexts(path, text);
-  const full: ReaderSetup = { ...setup, name: path, headerText, width: header.length };
+  const chunks = csv.chunkTexts[Symbol.iterator]();
+  const full: ReaderSetup = { ...setup, name: path, headerText: csv.headerText, width: csv.header.length };
   const { script, options } = workerEntry(import.meta.url, 'read-worker');
   const pool = Array.from({ length: workers }, () => new Worker(script, { ...options, workerData: full }));
   try {

@@ -26,17 +26,116 @@ export interface IncidentSink {
 }
 
 /**
- * What is remembered of an incident while the rest of the file is read: enough to merge later rows.
- * Each role lists one token per person kept: the pseudonym of an identified person (a later row
- * naming the same person adds nothing), the whole fragment of an unidentified one (added again only
- * if some detail differs). The two kinds never collide: a fragment has commas, a pseudonym none.
+ * What is remembered of each incident while the rest of the file is read, enough to merge later rows,
+ * kept in columns indexed by the incident's ordinal (a 1M-row extract has about 700,000 incidents;
+ * as objects holding strings they took 430 bytes each, which a 1 GB budget cannot spare).
+ * - its offence date, as a number (a later row with a different date is counted as a conflict);
+ * - per role, one token per person kept: for an identified person, the first 48 bits of the
+ *   pseudonym (a later row naming the same person adds nothing; two different people of one incident
+ *   would share them with odds of 1 in 2.8 × 10^14, the pseudonyms being HMAC output); for an
+ *   unidentified one, the whole fragment as text (added again only if some detail differs).
  */
-interface SeenIncident {
-  ordinal: number;
-  occurredFrom: string;
-  /** Null until the first person of the role: most incidents have one victim and one suspect or none. */
-  victim: string[] | null;
-  suspect: string[] | null;
+class SeenIncidents {
+  private readonly ordinals = new Map<string, number>();
+  private occurred = new Float64Array(1 << 12);
+  /** Each role's first identified person (NaN: none yet); more identified people are in `more`. */
+  private readonly first: Record<Role, Float64Array> = { victim: new Float64Array(1 << 12), suspect: new Float64Array(1 << 12) };
+  private readonly more: Record<Role, Map<number, number[]>> = { victim: new Map(), suspect: new Map() };
+  /** Unidentified people's fragments, by incident. */
+  private readonly fragments: Record<Role, Map<number, string[]>> = { victim: new Map(), suspect: new Map() };
+  /** Offence dates not in the canonical 'YYYY-MM-DD HH:MM:SS' form, kept as text (none in practice). */
+  private readonly oddDates = new Map<number, string>();
+
+  get size(): number {
+    return this.ordinals.size;
+  }
+
+  ordinalOf(crimeRef: string): number | undefined {
+    return this.ordinals.get(crimeRef);
+  }
+
+  add(crimeRef: string, occurredFrom: string): number {
+    const ordinal = this.ordinals.size;
+    if (ordinal === this.occurred.length) this.grow();
+    this.ordinals.set(crimeRef, ordinal);
+    const date = dateNumber(occurredFrom);
+    this.occurred[ordinal] = date;
+    if (Number.isNaN(date)) this.oddDates.set(ordinal, occurredFrom);
+    this.first.victim[ordinal] = NaN;
+    this.first.suspect[ordinal] = NaN;
+    return ordinal;
+  }
+
+  sameDate(ordinal: number, occurredFrom: string): boolean {
+    const date = dateNumber(occurredFrom);
+    return Number.isNaN(date) ? this.oddDates.get(ordinal) === occurredFrom : this.occurred[ordinal] === date;
+  }
+
+  /** Records a person of the role; false when the incident has them already. */
+  addPerson(ordinal: number, role: Role, p: PersonReading): boolean {
+    const bits = p.key === null ? NaN : pseudonymBits(p.key);
+    if (Number.isNaN(bits)) return addToList(this.fragments[role], ordinal, p.key ?? p.fragment);
+    const first = this.first[role];
+    if (Number.isNaN(first[ordinal]!)) {
+      first[ordinal] = bits;
+      return true;
+    }
+    return first[ordinal] !== bits && addToList(this.more[role], ordinal, bits);
+  }
+
+  private grow(): void {
+    const larger = (a: Float64Array) => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.occurred = larger(this.occurred);
+    this.first.victim = larger(this.first.victim);
+    this.first.suspect = larger(this.first.suspect);
+  }
+}
+
+/** 'YYYY-MM-DD HH:MM:SS' as the number YYYYMMDDHHMMSS (exact: under 2^53); NaN for any other text. */
+function dateNumber(text: string): number {
+  if (text.length !== 19) return NaN;
+  let n = 0;
+  for (let i = 0; i < 19; i++) {
+    const c = text.charCodeAt(i);
+    if (i === 4 || i === 7) {
+      if (c !== 45) return NaN; // '-'
+    } else if (i === 10) {
+      if (c !== 32) return NaN; // ' '
+    } else if (i === 13 || i === 16) {
+      if (c !== 58) return NaN; // ':'
+    } else if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+    } else {
+      return NaN;
+    }
+  }
+  return n;
+}
+
+/** The first 48 bits of a pseudonym (base64url: svo's pseudonyms are HMAC-SHA256 in base64url), or NaN. */
+function pseudonymBits(key: string): number {
+  if (key.length < 8) return NaN;
+  let n = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = key.charCodeAt(i);
+    const v = c >= 65 && c <= 90 ? c - 65 : c >= 97 && c <= 122 ? c - 71 : c >= 48 && c <= 57 ? c + 4 : c === 45 ? 62 : c === 95 ? 63 : -1;
+    if (v < 0) return NaN;
+    n = n * 64 + v;
+  }
+  return n;
+}
+
+/** Adds `token` to the incident's list in `map`; false when it is there already. */
+function addToList<T>(map: Map<number, T[]>, ordinal: number, token: T): boolean {
+  const list = map.get(ordinal);
+  if (list === undefined) map.set(ordinal, [token]);
+  else if (list.includes(token)) return false;
+  else list.push(token);
+  return true;
 }
 
 export interface TransformOptions {
@@ -309,7 +408,7 @@ function firstReject(r: RowReading, isNew: boolean): Reject | null {
  * and/or a suspect. Accepted incidents and people go to the sink as soon as they are known.
  */
 export class IncidentMerger {
-  private readonly byRef = new Map<string, SeenIncident>();
+  private readonly seen = new SeenIncidents();
   private readonly rejects: Reject[] = [];
   private readonly unrecognised: Record<string, number> = {};
   private readonly conflicted = new Set<string>();
@@ -319,7 +418,7 @@ export class IncidentMerger {
 
   /** Whether the crime already has an incident. */
   has(crimeRef: string): boolean {
-    return this.byRef.has(crimeRef);
+    return this.seen.ordinalOf(crimeRef) !== undefined;
   }
 
   get rowsSeen(): number {
@@ -332,30 +431,29 @@ export class IncidentMerger {
       this.rejects.push(r.reject);
       return;
     }
-    const seen = this.byRef.get(r.crimeRef);
-    if (seen === undefined && r.fields === null && r.incidentReject === null) {
+    const known = this.seen.ordinalOf(r.crimeRef);
+    if (known === undefined && r.fields === null && r.incidentReject === null) {
       throw new Error(`line ${r.line}: the incident's fields were not read although its crime is new`);
     }
-    if (seen !== undefined && seen.occurredFrom !== r.occurredFrom) this.conflicted.add(r.crimeRef);
-    const reject = firstReject(r, seen === undefined);
+    if (known !== undefined && !this.seen.sameDate(known, r.occurredFrom)) this.conflicted.add(r.crimeRef);
+    const reject = firstReject(r, known === undefined);
     if (reject !== null) {
       this.rejects.push(reject);
       return;
     }
-    let incident = seen;
-    if (incident === undefined) {
-      incident = { ordinal: this.byRef.size, occurredFrom: r.occurredFrom, victim: null, suspect: null };
-      this.byRef.set(r.crimeRef, incident);
-      this.sink.incident(incident.ordinal, r.crimeRef, r.fields!);
+    let ordinal = known;
+    if (ordinal === undefined) {
+      ordinal = this.seen.add(r.crimeRef, r.occurredFrom);
+      this.sink.incident(ordinal, r.crimeRef, r.fields!);
       if (!r.recognised) this.unrecognised[r.hocrCode] = (this.unrecognised[r.hocrCode] ?? 0) + 1;
     }
-    if (r.victim !== null) this.addPerson(incident, 'victim', r.victim);
-    if (r.suspect !== null) this.addPerson(incident, 'suspect', r.suspect);
+    if (r.victim !== null) this.addPerson(ordinal, 'victim', r.victim);
+    if (r.suspect !== null) this.addPerson(ordinal, 'suspect', r.suspect);
   }
 
   finish(): TransformResult {
     return {
-      incidents: this.byRef.size,
+      incidents: this.seen.size,
       rejects: this.rejects,
       rowsRead: this.rowsRead,
       unrecognisedHocr: this.unrecognised,
@@ -363,12 +461,7 @@ export class IncidentMerger {
     };
   }
 
-  private addPerson(incident: SeenIncident, role: Role, p: PersonReading): void {
-    const token = p.key ?? p.fragment;
-    const kept = incident[role];
-    if (kept === null) incident[role] = [token]; // an array literal is sized to fit; an empty one that grows takes 17 slots
-    else if (kept.includes(token)) return;
-    else kept.push(token);
-    this.sink.person(incident.ordinal, p.fragment);
+  private addPerson(ordinal: number, role: Role, p: PersonReading): void {
+    if (this.seen.addPerson(ordinal, role, p)) this.sink.person(ordinal, p.fragment);
   }
 }

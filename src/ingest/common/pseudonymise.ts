@@ -23,21 +23,33 @@ export function createPseudonymiser(secret: Buffer): Pseudonymiser {
   if (secret.length < 16) throw new SvoError('the pseudonymisation key must be at least 16 bytes');
   const hmac = hmacSha256Base64Url32(secret);
   const agencies = new Map<string, string>();
-  // Extracts repeat a crime once per person pairing, so the same person often comes on the next row.
-  let lastAgency = '';
-  let lastIdentifier = '';
-  let lastKey: string | null = null;
+  // Extracts repeat a crime once per person pairing, so a row's victim and suspect are often those of
+  // the row before: the last two identifiers are remembered (one slot would be taken by each role in
+  // turn and never hit).
+  const recent = [
+    { agency: '', identifier: '', key: null as string | null },
+    { agency: '', identifier: '', key: null as string | null },
+  ];
   return {
     secret: Uint8Array.from(secret),
     key(agency, identifier) {
-      if (identifier === lastIdentifier && agency === lastAgency) return lastKey;
+      const [a, b] = recent as [(typeof recent)[0], (typeof recent)[0]];
+      if (identifier === a.identifier && agency === a.agency) return a.key;
+      if (identifier === b.identifier && agency === b.agency) {
+        recent[0] = b;
+        recent[1] = a;
+        return b.key;
+      }
       const normalised = identifier.trim().toUpperCase();
       let prefix = agencies.get(agency);
       if (prefix === undefined) agencies.set(agency, (prefix = `${agency.trim().toLowerCase()}\x1f`));
-      lastAgency = agency;
-      lastIdentifier = identifier;
-      lastKey = normalised === '' ? null : hmac(prefix + normalised);
-      return lastKey;
+      // The less recently used slot takes the new identifier.
+      recent[0] = b;
+      recent[1] = a;
+      b.agency = agency;
+      b.identifier = identifier;
+      b.key = normalised === '' ? null : hmac(prefix + normalised);
+      return b.key;
     },
   };
 }

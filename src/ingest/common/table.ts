@@ -61,7 +61,7 @@ function readCsvTable(path: string, limits: IngestLimits): SourceTable {
   // file-level checks, then for the rows; never as one Buffer and one string.
   const scan = scanTextFile(path, limits);
   if (scan.blank) throw textRefusals.empty(path);
-  const { header, headerText, chunks: texts } = csvChunkTextsFromBlocks(path, textBlocks(path, scan.sha256));
+  const { header, headerText, chunks: texts } = csvChunkTextsFromBlocks(path, textBlocks(path, scan));
   checkWidth(path, header, limits);
   const parse = csvChunkParser(path, headerText, header.length);
   function* chunks(): Generator<ParsedTable> {

@@ -1,5 +1,5 @@
 import { ageAt, parseDateTime } from '../../core/values/dates.js';
-import { LSOA_CODE, parseAge, parseFlag, parseNumber, parseSex } from '../../core/values/fields.js';
+import { LSOA_CODE, parseAge, parseFlag, parseNumber, parseSex, roundedText } from '../../core/values/fields.js';
 import { bngToWgs84, wgs84ToBng } from '../../core/geo/bng.js';
 import { isInBng, isInUk } from '../../core/geo/uk.js';
 import { normaliseHocrCode, lookupHocr } from '../../core/hocr/normalise.js';
@@ -180,7 +180,7 @@ const ROLE_COLUMNS = {
   victim: { id: COL.victim_id, name: COL.victim_name, dob: COL.victim_dob, age: COL.victim_age, sex: COL.victim_sex, ethnicity: COL.victim_ethnicity, home: COL.victim_home_lsoa },
   suspect: { id: COL.suspect_id, name: COL.suspect_name, dob: COL.suspect_dob, age: COL.suspect_age, sex: COL.suspect_sex, ethnicity: COL.suspect_ethnicity, home: COL.suspect_home_lsoa },
 } as const;
-const round = (x: number | null, scale: number) => (x === null ? '' : String(Math.round(x * scale) / scale));
+const round = (x: number | null, scale: number) => (x === null ? '' : roundedText(x, scale));
 const flag = (b: boolean | null) => (b === null ? '' : b ? 'true' : 'false');
 
 /**

@@ -4,7 +4,7 @@ import { IngestFailedError, type FileFailure } from '../common/failures.js';
 import type { Queryable } from '../../store/port.js';
 import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, storedShas, writeRejects } from '../common/batches.js';
 import { preparer } from './prepare-parallel.js';
-import { refusalError, type PreparedRows } from './prepare.js';
+import { refusalError, type PreparedEntry, type PreparedRows } from './prepare.js';
 import { expandPaths } from '../common/files.js';
 import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
 import { POLICE_UK_FILE_NAME, POLICE_UK_TABLE_COLUMNS } from './columns.js';
@@ -16,11 +16,11 @@ export interface PoliceUkOptions {
   maxRejectRate?: number;
   /** One rejects file for the whole run; default `<input>.rejects.csv` beside each input. */
   rejectsPath?: string;
-  /** Rows per transaction; a file is never split across two. */
+  /** Rows per transaction, about: a group ends with the file that reaches it (a file is never split). */
   commitRows?: number;
 }
 
-/** A prepared file with its batch, waiting in a group to be loaded. */
+/** A prepared file with its batch, being loaded. */
 interface PreparedFile extends PreparedRows {
   name: string;
   sha256: string;
@@ -46,68 +46,79 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   const files = expandPaths(paths, wantedName);
   if (files.length === 0) throw new SvoError(`no data.police.uk street files found in ${paths.join(', ')}`, 3, 'expected files named YYYY-MM-<force>-street.csv, .csv.gz or a monthly .zip');
 
-  let group: PreparedFile[] = [];
-  let groupRows = 0;
-  const flush = async () => {
-    if (group.length === 0) return;
-    const part = await commitGroup(ctx, group);
-    summary.accepted += part.accepted;
-    summary.updated += part.updated;
-    summary.duplicates += part.duplicates;
-    group = [];
-    groupRows = 0;
-  };
-
   ctx.progress.start('police-uk', files.length);
   const prepared = preparer(files, new Set(await storedShas(ctx.store, POLICE_UK_SOURCE)));
+
+  /** Loads one prepared file (or zip entry) in `tx`; returns its rows. */
+  const loadEntry = async (tx: Queryable, path: string, entry: PreparedEntry, pathRejects: { file: string; reject: Reject }[]): Promise<number> => {
+    if (await isAlreadyIngested(tx, POLICE_UK_SOURCE, entry.sha256)) {
+      summary.skippedFiles++;
+      summary.files++;
+      summary.duplicates += entry.dataRows;
+      ctx.log(`${entry.name}: identical file already ingested, skipped`);
+      return 0;
+    }
+    const startedAt = ctx.now();
+    const batchId = await nextBatchId(tx);
+    if (entry.refusal) throw refusalError(entry.refusal);
+    const file: PreparedFile = { ...entry.rows!, name: entry.name, sha256: entry.sha256, batchId };
+    const { rejects } = file;
+    const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
+    for (const reject of rejects) {
+      allRejects.push({ file: entry.name, reject });
+      pathRejects.push({ file: entry.name, reject });
+    }
+    // Written after each entry, with every entry of this path so far (a zip holds several).
+    if (rejects.length > 0 && !options.rejectsPath) writeRejects(rejectsPath, pathRejects);
+    enforceRejectRate(entry.name, rejects.length, file.rowsRead, maxRate, rejects.length ? rejectsPath : null);
+    const counts = await loadFile(tx, file);
+    summary.rejected += rejects.length;
+    summary.files++;
+    summary.accepted += counts.accepted;
+    summary.updated += counts.updated;
+    summary.duplicates += counts.duplicates + file.duplicates;
+    await insertBatch(tx, {
+      id: batchId,
+      source: POLICE_UK_SOURCE,
+      agency: file.agency,
+      fileName: basename(file.name),
+      sha256: file.sha256,
+      profile: null,
+      rowsRead: file.rowsRead,
+      accepted: counts.accepted,
+      rejected: rejects.length,
+      duplicates: counts.duplicates + file.duplicates,
+      updated: counts.updated,
+      startedAt,
+      finishedAt: ctx.now(),
+      user: ctx.user,
+      rejects,
+      summary: { months: [...file.months].sort() },
+    });
+    return file.rowsRead;
+  };
+
+  // Files are loaded as they are prepared (the workers prepare the next ones meanwhile), one
+  // transaction per group of about `commitRows` rows. A file refused is left out of its group.
+  let index = 0;
   try {
-    for (const [index, path] of files.entries()) {
-      try {
-        const entries = await prepared.next(index);
-        const pathRejects: { file: string; reject: Reject }[] = [];
-        for (const entry of entries) {
-          if (await isAlreadyIngested(ctx.store, POLICE_UK_SOURCE, entry.sha256)) {
-            summary.skippedFiles++;
-            summary.files++;
-            summary.duplicates += entry.dataRows;
-            ctx.log(`${entry.name}: identical file already ingested, skipped`);
-            continue;
+    while (index < files.length) {
+      await ctx.store.transaction(async (tx) => {
+        for (let groupRows = 0; index < files.length && groupRows < commitRows; index++) {
+          const path = files[index]!;
+          try {
+            const pathRejects: { file: string; reject: Reject }[] = [];
+            for (const entry of await prepared.next(index)) groupRows += await loadEntry(tx, path, entry, pathRejects);
+          } catch (error) {
+            if (!(error instanceof FileRejectedError)) throw error;
+            failures.push({ file: path, message: error.message + (error.hint ? ` (${error.hint})` : '') });
           }
-          const batchId = await nextBatchId(ctx.store);
-          if (entry.refusal) throw refusalError(entry.refusal);
-          const file: PreparedFile = { ...entry.rows!, name: entry.name, sha256: entry.sha256, batchId };
-          const { rejects } = file;
-          const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
-          for (const reject of rejects) {
-            allRejects.push({ file: entry.name, reject });
-            pathRejects.push({ file: entry.name, reject });
-          }
-          // Written after each entry, with every entry of this path so far (a zip holds several).
-          if (rejects.length > 0 && !options.rejectsPath) writeRejects(rejectsPath, pathRejects);
-          enforceRejectRate(entry.name, rejects.length, file.rowsRead, maxRate, rejects.length ? rejectsPath : null);
-          summary.rejected += rejects.length;
-          summary.files++;
-          // A second file for a month already in this group must see the first one stored, so that
-          // rows repeated between them are matched rather than loaded twice. (So a group never holds
-          // two files of one month, and a Crime ID can only repeat within its own file.)
-          const overlaps = group.some((g) => file.months.some((m) => g.months.includes(m)));
-          if (overlaps || groupRows + file.rowsRead > commitRows) await flush();
-          group.push(file);
-          groupRows += file.rowsRead;
-          summary.duplicates += file.duplicates;
+          ctx.progress.update(index + 1);
         }
-      } catch (error) {
-        if (!(error instanceof FileRejectedError)) throw error;
-        failures.push({ file: path, message: error.message + (error.hint ? ` (${error.hint})` : '') });
-      }
-      ctx.progress.update(index + 1);
+      });
     }
   } finally {
     await prepared.close();
-  }
-  try {
-    await flush();
-  } finally {
     ctx.progress.stop();
   }
   if (options.rejectsPath && allRejects.length > 0) writeRejects(options.rejectsPath, allRejects);
@@ -117,12 +128,10 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   return summary;
 }
 
-/** The group's rows as lines of the table: the batch id, then the prepared columns. */
-function* tableLines(files: readonly PreparedFile[]): Generator<string> {
-  for (const file of files) {
-    const prefix = `${file.batchId},`;
-    for (const line of file.lines) yield prefix + line;
-  }
+/** The file's rows as lines of the table: the batch id, then the prepared columns. */
+function* tableLines(file: PreparedFile): Generator<string> {
+  const prefix = `${file.batchId},`;
+  for (const line of file.lines) yield prefix + line;
 }
 
 interface Counts {
@@ -132,65 +141,27 @@ interface Counts {
 }
 
 /**
- * Loads a group of prepared files in one transaction. When none of the group's months is stored yet,
- * every row is new and the rows are copied straight into the table; otherwise they are staged and
- * matched on (month, Crime ID or anti-social-behaviour key): unchanged rows are duplicates, changed
- * rows replace the stored ones and count as updated.
+ * Loads a prepared file. When none of its months is stored yet (earlier files of this transaction
+ * included) every row is new and the rows are copied straight into the table; otherwise they are
+ * staged and matched on (month, Crime ID or anti-social-behaviour key): unchanged rows are
+ * duplicates, changed rows replace the stored ones and count as updated.
  */
-async function commitGroup(ctx: IngestContext, files: PreparedFile[]): Promise<Counts> {
-  const startedAt = ctx.now();
-  return ctx.store.transaction(async (tx) => {
-    const months = [...new Set(files.flatMap((f) => f.months))];
-    let monthsStored = false;
-    for (const month of months) {
-      const found = await tx.query(`SELECT 1 AS found FROM police_uk_crimes WHERE month = CAST($1 AS DATE) LIMIT 1`, [`${month}-01`]);
-      if (found.length > 0) monthsStored = true;
-    }
-    const perBatch = new Map<number, Counts>();
-    if (!monthsStored) {
-      const loaded = await tx.copyCsv('police_uk_crimes', POLICE_UK_TABLE_COLUMNS, tableLines(files));
-      const expected = files.reduce((n, f) => n + f.lines.length, 0);
-      if (loaded !== expected) throw new SvoError(`the database read ${loaded} rows where svo prepared ${expected}; nothing was stored`);
-      for (const f of files) perBatch.set(f.batchId, { accepted: f.lines.length, updated: 0, duplicates: 0 });
-    } else {
-      for (const row of await mergeIntoStored(tx, files)) perBatch.set(row.batch_id, row);
-    }
-    const totals: Counts = { accepted: 0, updated: 0, duplicates: 0 };
-    const finishedAt = ctx.now();
-    for (const file of files) {
-      const c = perBatch.get(file.batchId) ?? { accepted: 0, updated: 0, duplicates: 0 };
-      totals.accepted += c.accepted;
-      totals.updated += c.updated;
-      totals.duplicates += c.duplicates;
-      await insertBatch(tx, {
-        id: file.batchId,
-        source: POLICE_UK_SOURCE,
-        agency: file.agency,
-        fileName: basename(file.name),
-        sha256: file.sha256,
-        profile: null,
-        rowsRead: file.rowsRead,
-        accepted: c.accepted,
-        rejected: file.rejects.length,
-        duplicates: c.duplicates + file.duplicates,
-        updated: c.updated,
-        startedAt,
-        finishedAt,
-        user: ctx.user,
-        rejects: file.rejects,
-        summary: { months: [...file.months].sort() },
-      });
-    }
-    return totals;
-  });
+async function loadFile(tx: Queryable, file: PreparedFile): Promise<Counts> {
+  for (const month of file.months) {
+    const found = await tx.query(`SELECT 1 AS found FROM police_uk_crimes WHERE month = CAST($1 AS DATE) LIMIT 1`, [`${month}-01`]);
+    if (found.length > 0) return mergeIntoStored(tx, file);
+  }
+  const loaded = await tx.copyCsv('police_uk_crimes', POLICE_UK_TABLE_COLUMNS, tableLines(file));
+  if (loaded !== file.lines.length) throw new SvoError(`the database read ${loaded} rows where svo prepared ${file.lines.length}; nothing was stored`);
+  return { accepted: loaded, updated: 0, duplicates: 0 };
 }
 
-async function mergeIntoStored(tx: Queryable, files: PreparedFile[]): Promise<(Counts & { batch_id: number })[]> {
+async function mergeIntoStored(tx: Queryable, file: PreparedFile): Promise<Counts> {
   const columns = POLICE_UK_TABLE_COLUMNS;
   const compared = columns.filter((c) => c !== 'batch_id');
   await tx.run(`CREATE TEMPORARY TABLE police_uk_incoming AS SELECT * FROM police_uk_crimes WHERE 1 = 0`);
   try {
-    await tx.copyCsv('police_uk_incoming', columns, tableLines(files));
+    await tx.copyCsv('police_uk_incoming', columns, tableLines(file));
     await tx.run(`CREATE TEMPORARY TABLE police_uk_matched AS
       SELECT i.*, CASE WHEN p.month IS NULL THEN 'new'
                        WHEN ${compared.map((c) => `i.${c} IS NOT DISTINCT FROM p.${c}`).join(' AND ')} THEN 'same'
@@ -202,13 +173,12 @@ async function mergeIntoStored(tx: Queryable, files: PreparedFile[]): Promise<(C
         AND COALESCE(m.crime_id, m.asb_key) = COALESCE(police_uk_crimes.crime_id, police_uk_crimes.asb_key))`);
     await tx.run(`INSERT INTO police_uk_crimes (${columns.join(', ')})
       SELECT ${columns.join(', ')} FROM police_uk_matched WHERE status <> 'same'`);
-    const rows = await tx.query<{ batch_id: number; accepted: number; updated: number; duplicates: number }>(`
-      SELECT batch_id,
-        SUM(CASE WHEN status = 'new' THEN 1 ELSE 0 END) AS accepted,
+    const [c] = await tx.query<{ accepted: number; updated: number; duplicates: number }>(`
+      SELECT SUM(CASE WHEN status = 'new' THEN 1 ELSE 0 END) AS accepted,
         SUM(CASE WHEN status = 'changed' THEN 1 ELSE 0 END) AS updated,
         SUM(CASE WHEN status = 'same' THEN 1 ELSE 0 END) AS duplicates
-      FROM police_uk_matched GROUP BY batch_id`);
-    return rows.map((r) => ({ batch_id: Number(r.batch_id), accepted: Number(r.accepted), updated: Number(r.updated), duplicates: Number(r.duplicates) }));
+      FROM police_uk_matched`);
+    return { accepted: Number(c?.accepted ?? 0), updated: Number(c?.updated ?? 0), duplicates: Number(c?.duplicates ?? 0) };
   } finally {
     await tx.run(`DROP TABLE IF EXISTS police_uk_incoming`);
     await tx.run(`DROP TABLE IF EXISTS police_uk_matched`);

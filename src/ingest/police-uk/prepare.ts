@@ -120,7 +120,9 @@ export function prepare(name: string, text: string): PreparedRows {
       }
       monthIds.add(crimeId);
     }
-    if (rawLine !== null && MONTH_FIELD.test(month) && rawLine.startsWith(`${crimeId},${month},`)) {
+    // fields came from splitting rawLine at commas, so the line starts with Crime ID, Month and their
+    // commas as they stand: spliced in as is when the ID needed no trimming and the month is well formed.
+    if (rawLine !== null && fields[0] === crimeId && MONTH_FIELD.test(month)) {
       file.lines.push(`${crimeId},${asbKey},${month}-01,${rawLine.slice(crimeId.length + 9)}\n`);
     } else {
       const values = [crimeId, asbKey, `${month}-01`, ...fields.slice(2)];

@@ -38,80 +38,92 @@ export interface ChunkRequest {
 }
 
 /**
- * A chunk's readings, column by column: arrays of strings copy between threads several times faster
- * than objects, whose property names are written out again for every row.
+ * A chunk's readings, packed for the trip between threads. Copying a thread's message costs per
+ * value, and a chunk has about 8,000 strings: as separate strings their copying took workers a
+ * second per million rows. So the text of every reading goes as one string with the lengths of its
+ * parts, and this thread slices it apart. Crime references are the exception: new ones are kept as
+ * keys for the rest of the file, and a slice would keep the whole chunk's text alive with them.
  */
 export interface ReadingColumns {
   line: Int32Array;
   crimeRef: string[];
-  occurredFrom: string[];
-  fields: (string | null)[];
-  hocrCode: string[];
+  /** PACKED_PARTS per row, in that order, one after the other. */
+  text: string;
+  /** The length of each part in `text` (-1 for null), PACKED_PARTS per row. */
+  lengths: Int32Array;
   recognised: Uint8Array;
-  victimFragment: (string | null)[];
-  victimKey: (string | null)[];
-  suspectFragment: (string | null)[];
-  suspectKey: (string | null)[];
   /** The few refused parts: row index, which part, and the reject. */
   rejects: [row: number, part: RejectPart, reject: Reject][];
 }
+
+/** The parts of a reading packed into ReadingColumns.text, in this order. */
+const PACKED_PARTS = 7;
 
 type RejectPart = 'reject' | 'incidentReject' | 'victimReject' | 'suspectReject';
 const REJECT_PARTS: readonly RejectPart[] = ['reject', 'incidentReject', 'victimReject', 'suspectReject'];
 
 export type ChunkReply = { seq: number; columns: ReadingColumns } | { seq: number; error: { message: string; hint: string | null; fileRejected: boolean } };
 
-/** Packs readings into columns (in a worker). */
+/** Packs readings for the trip to this thread (in a worker). */
 export function toColumns(readings: readonly RowReading[]): ReadingColumns {
   const n = readings.length;
-  const c: ReadingColumns = {
-    line: new Int32Array(n),
-    crimeRef: new Array<string>(n),
-    occurredFrom: new Array<string>(n),
-    fields: new Array<string | null>(n),
-    hocrCode: new Array<string>(n),
-    recognised: new Uint8Array(n),
-    victimFragment: new Array<string | null>(n),
-    victimKey: new Array<string | null>(n),
-    suspectFragment: new Array<string | null>(n),
-    suspectKey: new Array<string | null>(n),
-    rejects: [],
+  const line = new Int32Array(n);
+  const crimeRef = new Array<string>(n);
+  const recognised = new Uint8Array(n);
+  const lengths = new Int32Array(n * PACKED_PARTS);
+  const parts: string[] = [];
+  const rejects: ReadingColumns['rejects'] = [];
+  let at = 0;
+  const pack = (value: string | null) => {
+    lengths[at++] = value === null ? -1 : value.length;
+    if (value !== null) parts.push(value);
   };
   for (let i = 0; i < n; i++) {
     const r = readings[i]!;
-    c.line[i] = r.line;
-    c.crimeRef[i] = r.crimeRef;
-    c.occurredFrom[i] = r.occurredFrom;
-    c.fields[i] = r.fields;
-    c.hocrCode[i] = r.hocrCode;
-    c.recognised[i] = r.recognised ? 1 : 0;
-    c.victimFragment[i] = r.victim?.fragment ?? null;
-    c.victimKey[i] = r.victim?.key ?? null;
-    c.suspectFragment[i] = r.suspect?.fragment ?? null;
-    c.suspectKey[i] = r.suspect?.key ?? null;
+    line[i] = r.line;
+    crimeRef[i] = r.crimeRef;
+    recognised[i] = r.recognised ? 1 : 0;
+    pack(r.occurredFrom);
+    pack(r.fields);
+    pack(r.hocrCode);
+    pack(r.victim?.fragment ?? null);
+    pack(r.victim?.key ?? null);
+    pack(r.suspect?.fragment ?? null);
+    pack(r.suspect?.key ?? null);
     for (const part of REJECT_PARTS) {
       const reject = r[part];
-      if (reject !== null) c.rejects.push([i, part, reject]);
+      if (reject !== null) rejects.push([i, part, reject]);
     }
   }
-  return c;
+  return { line, crimeRef, text: parts.join(''), lengths, recognised, rejects };
 }
 
-/** Merges a chunk's columns in order (in this thread), through one scratch reading: the merger keeps none of it. */
+/** Unpacks a chunk's readings and merges them in order (in this thread), through one scratch reading: the merger keeps none of it. */
 function mergeColumns(c: ReadingColumns, merger: IncidentMerger): void {
   const r: RowReading = { line: 0, reject: null, crimeRef: '', occurredFrom: '', fields: null, hocrCode: '', recognised: false, incidentReject: null, victim: null, victimReject: null, suspect: null, suspectReject: null };
+  const { text, lengths } = c;
+  let offset = 0;
+  let at = 0;
+  const next = (): string | null => {
+    const length = lengths[at++]!;
+    if (length < 0) return null;
+    offset += length;
+    return text.slice(offset - length, offset);
+  };
   let nextReject = 0;
   for (let i = 0; i < c.line.length; i++) {
     r.line = c.line[i]!;
     r.crimeRef = c.crimeRef[i]!;
-    r.occurredFrom = c.occurredFrom[i]!;
-    r.fields = c.fields[i]!;
-    r.hocrCode = c.hocrCode[i]!;
+    r.occurredFrom = next()!;
+    r.fields = next();
+    r.hocrCode = next()!;
     r.recognised = c.recognised[i] === 1;
-    const victim = c.victimFragment[i]!;
-    const suspect = c.suspectFragment[i]!;
-    r.victim = victim === null ? null : { fragment: victim, key: c.victimKey[i]! };
-    r.suspect = suspect === null ? null : { fragment: suspect, key: c.suspectKey[i]! };
+    const victim = next();
+    const victimKey = next();
+    const suspect = next();
+    const suspectKey = next();
+    r.victim = victim === null ? null : { fragment: victim, key: victimKey };
+    r.suspect = suspect === null ? null : { fragment: suspect, key: suspectKey };
     r.reject = r.incidentReject = r.victimReject = r.suspectReject = null;
     for (; nextReject < c.rejects.length && c.rejects[nextReject]![0] === i; nextReject++) {
       const [, part, reject] = c.rejects[nextReject]!;

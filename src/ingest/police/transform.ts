@@ -60,7 +60,7 @@ class SeenIncidents {
     this.ordinals.set(crimeRef, ordinal);
     const date = dateNumber(occurredFrom);
     this.occurred[ordinal] = date;
-    if (Number.isNaN(date)) this.oddDates.set(ordinal, occurredFrom);
+    if (Number.isNaN(date)) this.oddDates.set(ordinal, detached(occurredFrom));
     this.first.victim[ordinal] = NaN;
     this.first.suspect[ordinal] = NaN;
     return ordinal;
@@ -74,7 +74,7 @@ class SeenIncidents {
   /** Records a person of the role; false when the incident has them already. */
   addPerson(ordinal: number, role: Role, p: PersonReading): boolean {
     const bits = p.key === null ? NaN : pseudonymBits(p.key);
-    if (Number.isNaN(bits)) return addToList(this.fragments[role], ordinal, p.key ?? p.fragment);
+    if (Number.isNaN(bits)) return addToList(this.fragments[role], ordinal, detached(p.key ?? p.fragment));
     const first = this.first[role];
     if (Number.isNaN(first[ordinal]!)) {
       first[ordinal] = bits;
@@ -127,6 +127,15 @@ function pseudonymBits(key: string): number {
     n = n * 64 + v;
   }
   return n;
+}
+
+/**
+ * A copy of `text` sharing no memory with the string it was sliced from. V8 makes a slice of 13
+ * characters or more a view of its parent, so a kept slice of a chunk's packed text (read-parallel.ts)
+ * would keep the whole chunk alive; slicing a fresh concatenation copies the characters first.
+ */
+function detached(text: string): string {
+  return (' ' + text).slice(1);
 }
 
 /** Adds `token` to the incident's list in `map`; false when it is there already. */

@@ -43,6 +43,7 @@ class SeenIncidents {
   private readonly more: Record<Role, Map<number, number[]>> = { victim: new Map(), suspect: new Map() };
   /** Unidentified people's fragments, by incident. */
   private readonly fragments: Record<Role, Map<number, string[]>> = { victim: new Map(), suspect: new Map() };
+  private last: { crimeRef: string; ordinal: number } | null = null;
   /** Offence dates not in the canonical 'YYYY-MM-DD HH:MM:SS' form, kept as text (none in practice). */
   private readonly oddDates = new Map<number, string>();
 
@@ -51,13 +52,18 @@ class SeenIncidents {
   }
 
   ordinalOf(crimeRef: string): number | undefined {
-    return this.ordinals.get(crimeRef);
+    // A crime's rows usually come together (one per person pairing): no need to ask the map again.
+    if (this.last !== null && crimeRef === this.last.crimeRef) return this.last.ordinal;
+    const ordinal = this.ordinals.get(crimeRef);
+    if (ordinal !== undefined) this.last = { crimeRef, ordinal };
+    return ordinal;
   }
 
   add(crimeRef: string, occurredFrom: string): number {
     const ordinal = this.ordinals.size;
     if (ordinal === this.occurred.length) this.grow();
     this.ordinals.set(crimeRef, ordinal);
+    this.last = { crimeRef, ordinal };
     const date = dateNumber(occurredFrom);
     this.occurred[ordinal] = date;
     if (Number.isNaN(date)) this.oddDates.set(ordinal, detached(occurredFrom));

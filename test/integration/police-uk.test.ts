@@ -51,6 +51,28 @@ describe.each(ENGINES)('data.police.uk ingest on %s', (engine) => {
   });
 });
 
+describe.each(ENGINES)('data.police.uk, files of one month in one run on %s', (engine) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await createTestStore(engine);
+  });
+  afterAll(async () => t.dispose());
+
+  it('gives what separate runs give: a later file is matched against an earlier one of the same transaction, an identical copy is skipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svo-puk-'));
+    const copy = join(dir, '2021-03-testshire-street.csv.gz');
+    writeFileSync(copy, gzipSync(readFileSync(FIRST)));
+    const summary = await ingestPoliceUk(testContext(t.store), [FIRST, REPUBLISHED, copy]);
+    expect(summary).toMatchObject({ files: 3, accepted: 6, updated: 1, duplicates: 3 + 5, rejected: 0, skippedFiles: 1 });
+    expect(Number((await t.store.query(`SELECT COUNT(*) AS n FROM police_uk_crimes`))[0]!.n)).toBe(6);
+    expect(await t.store.query(`SELECT last_outcome FROM police_uk_crimes WHERE crime_id = 'aaa111'`)).toEqual([{ last_outcome: 'Offender sent to prison' }]);
+    expect(await t.store.query(`SELECT file_name, rows_accepted, updated, duplicates FROM ingest_batches ORDER BY id`)).toEqual([
+      { file_name: '2021-03-testshire-street.csv', rows_accepted: 5, updated: 0, duplicates: 0 },
+      { file_name: '2021-03-testshire-republished-street.csv', rows_accepted: 1, updated: 1, duplicates: 3 },
+    ]);
+  });
+});
+
 describe.each(ENGINES)('data.police.uk archives on %s', (engine) => {
   let t: TestStore;
   let dir: string;

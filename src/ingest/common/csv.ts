@@ -48,12 +48,14 @@ export interface CsvChunkText {
  * generation are copied to the old one and collected there, at several times the cost.
  */
 export function parseCsvChunks(name: string, text: string, targetRows = 1_000): { header: string[]; chunks: Generator<ParsedTable> } {
-  const { header, headerText, chunks } = csvChunkTexts(name, text, targetRows);
-  const parse = csvChunkParser(name, headerText, header.length);
-  function* parsed(): Generator<ParsedTable> {
-    for (const chunk of chunks) yield parse(chunk);
-  }
-  return { header, chunks: parsed() };
+  const cut = csvChunkTexts(name, text, targetRows);
+  return { header: cut.header, chunks: parseChunkTexts(name, cut) };
+}
+
+/** Parses the chunks of a cut file as they are taken. */
+export function* parseChunkTexts(name: string, cut: CsvChunkTexts): Generator<ParsedTable> {
+  const parse = csvChunkParser(name, cut.headerText, cut.header.length);
+  for (const chunk of cut.chunks) yield parse(chunk);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { extname } from 'node:path';
 import { FileRejectedError } from '../../core/errors.js';
-import { csvChunkParser, csvChunkTextsFromBlocks, type CsvChunkText, type ParsedTable } from './csv.js';
+import { csvChunkTextsFromBlocks, parseChunkTexts, type CsvChunkText, type ParsedTable } from './csv.js';
 import { decodeText, readInputBytes, sha256, textRefusals } from './files.js';
 import { scanTextFile, textBlocks } from './text-file.js';
 import { ingestLimits, limitHint, type IngestLimits } from './limits.js';
@@ -61,13 +61,17 @@ function readCsvTable(path: string, limits: IngestLimits): SourceTable {
   // file-level checks, then for the rows; never as one Buffer and one string.
   const scan = scanTextFile(path, limits);
   if (scan.blank) throw textRefusals.empty(path);
-  const { header, headerText, chunks: texts } = csvChunkTextsFromBlocks(path, textBlocks(path, scan));
-  checkWidth(path, header, limits);
-  const parse = csvChunkParser(path, headerText, header.length);
-  function* chunks(): Generator<ParsedTable> {
-    for (const chunk of texts) yield parse(chunk);
-  }
-  return { header, chunks: chunks(), rowCount: () => scan.dataRows, sha: scan.sha256, excel: false, fileValues: {}, csv: { headerText, chunkTexts: texts } };
+  const cut = csvChunkTextsFromBlocks(path, textBlocks(path, scan));
+  checkWidth(path, cut.header, limits);
+  return {
+    header: cut.header,
+    chunks: parseChunkTexts(path, cut),
+    rowCount: () => scan.dataRows,
+    sha: scan.sha256,
+    excel: false,
+    fileValues: {},
+    csv: { headerText: cut.headerText, chunkTexts: cut.chunks },
+  };
 }
 
 function checkWidth(path: string, header: readonly string[], limits: IngestLimits): void {

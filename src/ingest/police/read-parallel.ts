@@ -44,10 +44,10 @@ export interface ChunkRequest {
  * parts, and this thread slices it apart. Crime references are the exception: new ones are kept as
  * keys for the rest of the file, and a slice would keep the whole chunk's text alive with them.
  */
-export interface ReadingColumns {
+export interface PackedReadings {
   line: Int32Array;
   crimeRef: string[];
-  /** PACKED_PARTS per row, in that order, one after the other. */
+  /** Each row's PACKED_PARTS parts, one after the other. */
   text: string;
   /** The length of each part in `text` (-1 for null), PACKED_PARTS per row. */
   lengths: Int32Array;
@@ -56,23 +56,23 @@ export interface ReadingColumns {
   rejects: [row: number, part: RejectPart, reject: Reject][];
 }
 
-/** The parts of a reading packed into ReadingColumns.text, in this order. */
+/** The parts of a reading packed into PackedReadings.text, in this order. */
 const PACKED_PARTS = 7;
 
 type RejectPart = 'reject' | 'incidentReject' | 'victimReject' | 'suspectReject';
 const REJECT_PARTS: readonly RejectPart[] = ['reject', 'incidentReject', 'victimReject', 'suspectReject'];
 
-export type ChunkReply = { seq: number; columns: ReadingColumns } | { seq: number; error: { message: string; hint: string | null; fileRejected: boolean } };
+export type ChunkReply = { seq: number; packed: PackedReadings } | { seq: number; error: { message: string; hint: string | null; fileRejected: boolean } };
 
 /** Packs readings for the trip to this thread (in a worker). */
-export function toColumns(readings: readonly RowReading[]): ReadingColumns {
+export function packReadings(readings: readonly RowReading[]): PackedReadings {
   const n = readings.length;
   const line = new Int32Array(n);
   const crimeRef = new Array<string>(n);
   const recognised = new Uint8Array(n);
   const lengths = new Int32Array(n * PACKED_PARTS);
   const parts: string[] = [];
-  const rejects: ReadingColumns['rejects'] = [];
+  const rejects: PackedReadings['rejects'] = [];
   let at = 0;
   const pack = (value: string | null) => {
     lengths[at++] = value === null ? -1 : value.length;
@@ -99,7 +99,7 @@ export function toColumns(readings: readonly RowReading[]): ReadingColumns {
 }
 
 /** Unpacks a chunk's readings and merges them in order (in this thread), through one scratch reading: the merger keeps none of it. */
-function mergeColumns(c: ReadingColumns, merger: IncidentMerger): void {
+function mergePacked(c: PackedReadings, merger: IncidentMerger): void {
   const r: RowReading = { line: 0, reject: null, crimeRef: '', occurredFrom: '', fields: null, hocrCode: '', recognised: false, incidentReject: null, victim: null, victimReject: null, suspect: null, suspectReject: null };
   const { text, lengths } = c;
   let offset = 0;
@@ -188,7 +188,7 @@ export async function readInWorkers(
             fail(fileRejected ? new FileRejectedError(path, message.startsWith(prefix) ? message.slice(prefix.length) : message, hint ?? undefined) : new Error(message));
             return;
           }
-          mergeColumns(reply.columns, merger);
+          mergePacked(reply.packed, merger);
           merged++;
           onChunk();
         }

@@ -8,7 +8,7 @@ import { FileRejectedError } from '../../core/errors.js';
 import { csvChunkParser } from '../common/csv.js';
 import { createPseudonymiser } from '../common/pseudonymise.js';
 import { PoliceRowReader, type RowReading } from './transform.js';
-import { toColumns, type ChunkReply, type ChunkRequest, type ReaderSetup } from './read-parallel.js';
+import { packReadings, type ChunkReply, type ChunkRequest, type ReaderSetup } from './read-parallel.js';
 
 const setup = workerData as ReaderSetup;
 const locator = setup.boundaries.length > 0 ? new LsoaLocator(setup.boundaries) : null;
@@ -33,7 +33,7 @@ parentPort!.on('message', (request: ChunkRequest) => {
       if (r.reject === null && r.incidentReject === null && r.victimReject === null && r.suspectReject === null) accepted.add(r.crimeRef);
       readings[i] = r;
     }
-    reply = { seq: request.seq, columns: toColumns(readings) };
+    reply = { seq: request.seq, packed: packReadings(readings) };
   } catch (error) {
     const e = error as Error;
     reply = { seq: request.seq, error: { message: e.message, hint: error instanceof FileRejectedError ? (error.hint ?? null) : null, fileRejected: error instanceof FileRejectedError } };

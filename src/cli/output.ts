@@ -3,11 +3,17 @@
  * when piped. Progress and notes go to stderr so stdout stays clean for data.
  */
 import cliProgress from 'cli-progress';
+import { UsageError } from '../core/errors.js';
 import type { Progress } from '../ingest/common/types.js';
 import { csvLine } from '../ingest/common/csv.js';
 import { neutraliseFormula } from '../core/security/formula.js';
 
 export type Format = 'table' | 'csv' | 'json';
+
+export function checkFormat(format: string): Format {
+  if (!['csv', 'json', 'table'].includes(format)) throw new UsageError(`--format must be csv, json or table, got '${format}'`);
+  return format as Format;
+}
 
 export interface Output {
   data(text: string): void;

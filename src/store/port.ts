@@ -12,6 +12,12 @@ export type SqlValue = string | number | bigint | boolean | null;
 /** A row as returned by `query`: BIGINT → number, DATE → 'YYYY-MM-DD', TIMESTAMP → 'YYYY-MM-DDTHH:MM:SS'. */
 export type Row = Record<string, string | number | boolean | null>;
 
+/** One CSV file for `copyCsvFiles`, with the values its rows get in the fixed columns. */
+export interface CsvFileLoad {
+  path: string;
+  fixed: readonly SqlValue[];
+}
+
 export interface Queryable {
   query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs one statement without results. */
@@ -23,6 +29,12 @@ export interface Queryable {
   copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<number>;
   /** Bulk-loads a CSV file of the same form (a spool file written by this process). Returns rows loaded. */
   copyCsvFile(table: string, columns: readonly string[], path: string): Promise<number>;
+  /**
+   * Bulk-loads several such files into one table, in one statement where the engine can (a statement
+   * costs DuckDB tens of milliseconds whatever its size). Each file's rows get that file's `fixed`
+   * values in `fixedColumns` (a batch id, say), which the files themselves leave out. Returns rows loaded.
+   */
+  copyCsvFiles(table: string, fixedColumns: readonly string[], columns: readonly string[], files: readonly CsvFileLoad[]): Promise<number>;
   /**
    * Refreshes the planner's statistics of tables just filled in bulk (PostgreSQL ANALYZE; DuckDB keeps
    * its own and needs nothing), so the next joins are planned for their real size.

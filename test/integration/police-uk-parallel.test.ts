@@ -49,11 +49,16 @@ interface Outcome {
   t: TestStore;
   runs: unknown[];
   rejects: Record<string, string>;
+  /** Spool files of this process left in the temporary folder after each run. */
+  spoolsLeft: string[][];
 }
+
+const ownSpools = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`svo-copy-${process.pid}-`));
 
 async function ingestWith(workers: number, folder: string): Promise<Outcome> {
   const t = await createTestStore('duckdb');
   const runs: unknown[] = [];
+  const spoolsLeft: string[][] = [];
   const rejectsDir = join(folder, `../rejects-${workers}`);
   mkdirSync(rejectsDir, { recursive: true });
   await withEnv('SVO_INGEST_WORKERS', String(workers), async () => {
@@ -67,10 +72,11 @@ async function ingestWith(workers: number, folder: string): Promise<Outcome> {
         const e = error as Error & { summary?: object };
         runs.push({ message: e.message.replaceAll(rejectsDir, '<rejects>'), summary: { ...e.summary, seconds: 0, rowsPerSecond: 0 } });
       }
+      spoolsLeft.push(ownSpools());
     }
   });
   const rejects = Object.fromEntries(readdirSync(rejectsDir).map((f) => [f, readFileSync(join(rejectsDir, f), 'utf8')]));
-  return { t, runs, rejects };
+  return { t, runs, rejects, spoolsLeft };
 }
 
 describe('data.police.uk files prepared in worker threads', () => {
@@ -99,6 +105,11 @@ describe('data.police.uk files prepared in worker threads', () => {
     const [first, second] = single.runs as { message: string; summary: { skippedFiles: number } }[];
     for (const refused of ['2021-04-badmonth', '2021-05-over', '2021-07-wrongheader', '2021-08-empty', '2021-10-badzip']) expect(first!.message).toContain(refused);
     expect(second!.summary.skippedFiles).toBeGreaterThanOrEqual(5);
+  });
+
+  it('leaves no spool file behind, for files loaded, skipped or refused', () => {
+    expect(single.spoolsLeft).toEqual([[], []]);
+    expect(parallel.spoolsLeft).toEqual([[], []]);
   });
 
   it('uses workers for four paths or more on more than one core, unless told', () => {

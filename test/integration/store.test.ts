@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, ENGINES, type TestStore } from '../support/stores.js';
 import { migrate } from '../../src/store/migrate.js';
 import { CsvSpool } from '../../src/store/spool.js';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe.each(ENGINES)('store on %s', (engine) => {
   let t: TestStore;
@@ -62,6 +64,31 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(rows).toEqual([
       { a: 'a, b', b: 1, n: 2 },
       { a: 'é', b: null, n: 2 },
+    ]);
+  });
+
+  it('bulk-loads several files in one call, each row with its file\'s fixed values, typed as the table', async () => {
+    await t.store.run(`CREATE TABLE files_probe (batch_id BIGINT NOT NULL, tag TEXT, a TEXT, d DATE, x DOUBLE PRECISION)`);
+    // One folder name with a quote in it: paths reach DuckDB as SQL literals.
+    const dir = mkdtempSync(join(tmpdir(), "svo-o'files-"));
+    try {
+      const first = join(dir, 'first.csv');
+      const second = join(dir, 'second.csv');
+      writeFileSync(first, '"two\nlines",2021-03-01,1.5\n"say ""hi""",,\n');
+      writeFileSync(second, 'é,2022-12-01,-0.25\n');
+      const files = [
+        { path: first, fixed: [7, 'has, comma'] },
+        { path: second, fixed: [8, null] },
+      ];
+      expect(await t.store.transaction((tx) => tx.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['a', 'd', 'x'], files))).toBe(3);
+      expect(await t.store.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['a', 'd', 'x'], [])).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await t.store.query(`SELECT batch_id, tag, a, d, x FROM files_probe ORDER BY batch_id, a`)).toEqual([
+      { batch_id: 7, tag: 'has, comma', a: 'say "hi"', d: null, x: null },
+      { batch_id: 7, tag: 'has, comma', a: 'two\nlines', d: '2021-03-01', x: 1.5 },
+      { batch_id: 8, tag: null, a: 'é', d: '2022-12-01', x: -0.25 },
     ]);
   });
 

@@ -10,8 +10,8 @@ import { runPeople } from '../../analysis/people.js';
 import { runAreas, runDeprivation, AREA_COLUMNS } from '../../analysis/places.js';
 import type { Cell } from '../../query/build.js';
 import { withStore, type GlobalOptions } from '../context.js';
-import { formatRows, terminal, type Format } from '../output.js';
-import { addQueryOptions, checkFormat, filtersFromOptions, querySpecFromOptions, writeNotes, type QueryOptions } from './query.js';
+import { checkFormat, formatRows, terminal, type Format } from '../output.js';
+import { addQueryOptions, filtersFromOptions, querySpecFromOptions, writeNotes, type QueryOptions } from './query.js';
 
 interface Printed {
   definition: { id: string; version: number } | null;

@@ -14,16 +14,14 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { runHiddenViolence, runNteComparison, runSharpInjury, runVenueRanking } from '../../analysis/injury.js';
-import { ingestAmbulance } from '../../ingest/ambulance/index.js';
-import { loadIstvCodes } from '../../ingest/istv/codelists.js';
-import { ingestIstv } from '../../ingest/istv/index.js';
-import { ingestPlaces } from '../../ingest/places/index.js';
-import { confirmMatch, placeMatchRate, reviewQueue } from '../../ingest/places/matching.js';
 import { cliUser, ingestContext, withStore, type GlobalOptions } from '../context.js';
-import { formatRows, terminal } from '../output.js';
+import { checkFormat, formatRows, terminal } from '../output.js';
 import { rate, run } from './ingest.js';
-import { checkFormat } from './query.js';
+
+// Actions import what they run when they run, so that registering these commands (as every
+// `svo ingest …` does) costs no start-up time.
+const analyses = () => import('../../analysis/injury.js');
+const matching = () => import('../../ingest/places/matching.js');
 
 interface CommonIngestOptions {
   json?: boolean;
@@ -72,6 +70,7 @@ export function registerInjury(program: Command, global: () => GlobalOptions): v
       .option('--profile <file>', 'profile JSON mapping the ED’s column names and codes')
       .option('--codelists <file>', 'assault method and location type code lists (default SVO_ISTV_CODELISTS or codelists/istv.yaml)'),
   ).action(async (paths: string[], opts: CommonIngestOptions & { site?: string; periodStart?: string; periodEnd?: string; profile?: string; codelists?: string }) => {
+    const { ingestIstv } = await import('../../ingest/istv/index.js');
     await withStore(global(), (store) =>
       run(opts.json, () =>
         ingestIstv(ingestContext(store), paths, {
@@ -96,6 +95,7 @@ export function registerInjury(program: Command, global: () => GlobalOptions): v
       .option('--profile <file>', 'profile JSON mapping the service’s column names and codes')
       .option('--agency <name>', 'the ambulance service (default: the profile’s agency, else "ambulance service")'),
   ).action(async (paths: string[], opts: CommonIngestOptions & { profile?: string; agency?: string }) => {
+    const { ingestAmbulance } = await import('../../ingest/ambulance/index.js');
     await withStore(global(), (store) =>
       run(opts.json, () =>
         ingestAmbulance(ingestContext(store), paths, { profile: opts.profile, agency: opts.agency, maxRejectRate: rate(opts.maxRejectRate), rejectsPath: opts.rejects }),
@@ -110,6 +110,7 @@ export function registerInjury(program: Command, global: () => GlobalOptions): v
       .description('gazetteer of named places (venues, streets, landmarks) for matching free-text locations (.csv, .xlsx or .geojson)')
       .argument('<paths...>', 'files or directories'),
   ).action(async (paths: string[], opts: CommonIngestOptions) => {
+    const { ingestPlaces } = await import('../../ingest/places/index.js');
     await withStore(global(), (store) => run(opts.json, () => ingestPlaces(ingestContext(store), paths, { maxRejectRate: rate(opts.maxRejectRate), rejectsPath: opts.rejects }), { store, source: 'places', paths }));
   });
 
@@ -124,6 +125,7 @@ export function registerInjury(program: Command, global: () => GlobalOptions): v
     .option('--not-a-place', 'with --confirm: it names no particular place')
     .option('--format <format>', 'csv, json or table', 'table')
     .action(async (opts: { all?: boolean; limit: string; confirm?: string; place?: string; notAPlace?: boolean; format: string }) => {
+      const { confirmMatch, placeMatchRate, reviewQueue } = await matching();
       await withStore(global(), async (store) => {
         if (opts.confirm !== undefined) {
           if (Boolean(opts.place) === Boolean(opts.notAPlace)) throw new UsageError('with --confirm give either --place <key or name> or --not-a-place');
@@ -164,6 +166,7 @@ export function registerInjury(program: Command, global: () => GlobalOptions): v
       if (opts.edAttendanceShare !== undefined) input.edAttendanceShare = number('--ed-attendance-share', opts.edAttendanceShare);
       if (opts.venues) input.venues = true;
       if (opts.venueRadius !== undefined) input.venueRadius = number('--venue-radius', opts.venueRadius);
+      const { runHiddenViolence } = await analyses();
       await withStore(global(), async (store) => {
         const result = await runHiddenViolence(store, input);
         const t = result.total;
@@ -188,6 +191,7 @@ export function registerInjury(program: Command, global: () => GlobalOptions): v
       if (opts.to) input.to = opts.to;
       if (opts.kind) input.kind = opts.kind;
       if (opts.limit !== undefined) input.limit = number('--limit', opts.limit);
+      const { runVenueRanking } = await analyses();
       await withStore(global(), async (store) => printResult(opts.format, await runVenueRanking(store, input)));
     });
 
@@ -206,6 +210,7 @@ export function registerInjury(program: Command, global: () => GlobalOptions): v
       if (opts.by) input.by = opts.by;
       if (opts.from) input.from = opts.from;
       if (opts.to) input.to = opts.to;
+      const { runNteComparison } = await analyses();
       await withStore(global(), async (store) => printResult(opts.format, await runNteComparison(store, input)));
     });
   injury
@@ -221,6 +226,7 @@ export function registerInjury(program: Command, global: () => GlobalOptions): v
       if (opts.from) input.from = opts.from;
       if (opts.to) input.to = opts.to;
       if (opts.per !== undefined) input.per = number('--per', opts.per.replace(/,/g, ''));
+      const [{ runSharpInjury }, { loadIstvCodes }] = await Promise.all([analyses(), import('../../ingest/istv/codelists.js')]);
       const codes = loadIstvCodes(opts.codelists);
       await withStore(global(), async (store) => printResult(opts.format, await runSharpInjury(store, input, codes)));
     });

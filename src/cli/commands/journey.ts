@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { JOURNEY_COLUMNS, runJourney } from '../../analysis/journey.js';
 import { withStore, type GlobalOptions } from '../context.js';
-import { formatRows, terminal } from '../output.js';
-import { filtersFromOptions, writeNotes } from './query.js';
-import { addQueryOptions, checkFormat, type QueryOptions } from './query.js';
+import { checkFormat, formatRows, terminal } from '../output.js';
+import { addQueryOptions, filtersFromOptions, writeNotes, type QueryOptions } from './query.js';
 
 interface JourneyCliOptions extends QueryOptions {
   band?: string;

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { nearRepeatMatrix, runNearRepeat, NEAR_REPEAT_COLUMNS } from '../../analysis/near-repeat.js';
 import { withStore, type GlobalOptions } from '../context.js';
-import { formatRows, terminal } from '../output.js';
-import { addQueryOptions, checkFormat, filtersFromOptions, writeNotes, type QueryOptions } from './query.js';
+import { checkFormat, formatRows, terminal } from '../output.js';
+import { addQueryOptions, filtersFromOptions, writeNotes, type QueryOptions } from './query.js';
 
 interface NearRepeatCliOptions extends QueryOptions {
   spatialBand: string;

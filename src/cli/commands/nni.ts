@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { NNI_COLUMNS, runNni } from '../../analysis/nni.js';
 import { withStore, type GlobalOptions } from '../context.js';
-import { formatRows, terminal } from '../output.js';
-import { filtersFromOptions, writeNotes } from './query.js';
-import { addQueryOptions, checkFormat, type QueryOptions } from './query.js';
+import { checkFormat, formatRows, terminal } from '../output.js';
+import { addQueryOptions, filtersFromOptions, writeNotes, type QueryOptions } from './query.js';
 
 interface NniCliOptions extends QueryOptions {
   area?: string;

@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { runQuery } from '../../query/run.js';
 import { runDisclosedQuery } from '../../security/disclosed-query.js';
 import { withStore, type GlobalOptions } from '../context.js';
-import { formatRows, terminal, type Format } from '../output.js';
+import { checkFormat, formatRows, terminal } from '../output.js';
 
 export interface QueryOptions {
   measure?: string;
@@ -74,10 +74,6 @@ export function addQueryOptions(command: Command, breakdowns = true): Command {
   return command.option('--format <format>', 'csv, json or table', 'csv');
 }
 
-export function checkFormat(format: string): Format {
-  if (!['csv', 'json', 'table'].includes(format)) throw new UsageError(`--format must be csv, json or table, got '${format}'`);
-  return format as Format;
-}
 
 export function registerQuery(program: Command, global: () => GlobalOptions): void {
   addQueryOptions(

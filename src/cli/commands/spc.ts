@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { runSpc, SPC_COLUMNS } from '../../analysis/spc.js';
 import { withStore, type GlobalOptions } from '../context.js';
-import { formatRows, terminal } from '../output.js';
-import { addQueryOptions, checkFormat, querySpecFromOptions, type QueryOptions } from './query.js';
+import { checkFormat, formatRows, terminal } from '../output.js';
+import { addQueryOptions, querySpecFromOptions, type QueryOptions } from './query.js';
 
 interface SpcCliOptions extends QueryOptions {
   rebase?: string;

@@ -52,16 +52,35 @@ export async function storedShas(db: Queryable, source: string): Promise<string[
 }
 
 export async function nextBatchId(db: Queryable): Promise<number> {
-  const [row] = await db.query<{ id: number }>(`SELECT nextval('ingest_batch_id_seq') AS id`);
-  return Number(row!.id);
+  return (await nextBatchIds(db, 1))[0]!;
 }
 
-export async function insertBatch(db: Queryable, b: BatchRecord): Promise<void> {
+/** `count` new batch ids, in ascending order, in one statement. */
+export async function nextBatchIds(db: Queryable, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const values = Array.from({ length: count }, (_, i) => `(${i})`).join(', ');
+  const rows = await db.query<{ id: number }>(`SELECT nextval('ingest_batch_id_seq') AS id FROM (VALUES ${values}) AS v (n)`);
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
+export function insertBatch(db: Queryable, b: BatchRecord): Promise<void> {
+  return insertBatches(db, [b]);
+}
+
+const BATCH_VALUES = 15;
+
+/** Records several batches (and their stored rejects) in two statements, not two per batch. */
+export async function insertBatches(db: Queryable, batches: readonly BatchRecord[]): Promise<void> {
+  if (batches.length === 0) return;
+  const rows = batches.map((_, i) => {
+    const p = (k: number) => `$${i * BATCH_VALUES + k}`;
+    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, CAST(${p(12)} AS TIMESTAMP), CAST(${p(13)} AS TIMESTAMP), ${p(14)}, ${p(15)})`;
+  });
   await db.run(
     `INSERT INTO ingest_batches (id, source, agency, file_name, file_sha256, profile, rows_read, rows_accepted, rows_rejected,
        duplicates, updated, started_at, finished_at, ingested_by, summary)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CAST($12 AS TIMESTAMP), CAST($13 AS TIMESTAMP), $14, $15)`,
-    [
+     VALUES ${rows.join(', ')}`,
+    batches.flatMap((b) => [
       b.id,
       b.source,
       b.agency,
@@ -77,16 +96,12 @@ export async function insertBatch(db: Queryable, b: BatchRecord): Promise<void> 
       sqlTimestamp(b.finishedAt),
       b.user,
       JSON.stringify(b.summary),
-    ],
+    ]),
   );
-  const rejects = (b.rejects ?? []).slice(0, MAX_STORED_REJECTS);
-  if (rejects.length > 0) {
-    await db.copyCsv(
-      'ingest_rejects',
-      ['batch_id', 'ordinal', 'line', 'column_name', 'reason', 'value'],
-      [rejects.map((r, i) => csvLine([b.id, i + 1, r.line, r.column, r.reason, r.value.slice(0, MAX_STORED_REJECT_VALUE)])).join('')],
-    );
-  }
+  const rejectLines = batches.flatMap((b) =>
+    (b.rejects ?? []).slice(0, MAX_STORED_REJECTS).map((r, i) => csvLine([b.id, i + 1, r.line, r.column, r.reason, r.value.slice(0, MAX_STORED_REJECT_VALUE)])),
+  );
+  if (rejectLines.length > 0) await db.copyCsv('ingest_rejects', ['batch_id', 'ordinal', 'line', 'column_name', 'reason', 'value'], [rejectLines.join('')]);
 }
 
 /** Refuses a file whose share of rejected rows is above the limit: then nothing of it is stored. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { constants as bufferConstants } from 'node:buffer';
+import { constants as bufferConstants, isAscii } from 'node:buffer';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { Unzip, unzipSync, type FlateError } from 'fflate';
 import { FileRejectedError } from '../../core/errors.js';
@@ -38,7 +38,8 @@ export function decodeText(name: string, bytes: Uint8Array): string {
   if (bytes.length > 3 * MAX_TEXT_CHARS) throw new FileRejectedError(name, `is too large to read as one text (${formatBytes(bytes.length)})`, 'split it into smaller files');
   let text: string;
   try {
-    text = utf8.decode(bytes);
+    // Most files are plain ASCII, which is the same text read as Latin-1: a copy, not a decode.
+    text = isAscii(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1') : utf8.decode(bytes);
   } catch (error) {
     // V8 cannot hold a string this long: a size problem, not an encoding one.
     if (error instanceof RangeError) throw new FileRejectedError(name, `is too large to read as one text (${formatBytes(bytes.length)})`, 'split it into smaller files');

@@ -1,10 +1,11 @@
+import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FileRejectedError, SvoError } from '../../core/errors.js';
 import { IngestFailedError, type FileFailure } from '../common/failures.js';
-import type { Queryable } from '../../store/port.js';
-import { enforceRejectRate, insertBatch, isAlreadyIngested, nextBatchId, storedShas, writeRejects } from '../common/batches.js';
+import type { CsvFileLoad, Queryable } from '../../store/port.js';
+import { enforceRejectRate, insertBatches, nextBatchIds, storedShas, writeRejects } from '../common/batches.js';
 import { preparer } from './prepare-parallel.js';
-import { refusalError, type PreparedEntry, type PreparedRows } from './prepare.js';
+import { refusalError, removeSpools, type PreparedEntry, type PreparedRows } from './prepare.js';
 import { expandPaths } from '../common/files.js';
 import { emptySummary, type IngestContext, type IngestSummary, type Reject } from '../common/types.js';
 import { POLICE_UK_FILE_NAME, POLICE_UK_TABLE_COLUMNS } from './columns.js';
@@ -20,11 +21,23 @@ export interface PoliceUkOptions {
   commitRows?: number;
 }
 
-/** A prepared file with its batch, being loaded. */
-interface PreparedFile extends PreparedRows {
+/** A prepared file that passed its checks, waiting for its group to be loaded. */
+interface PendingFile extends PreparedRows {
   name: string;
   sha256: string;
+  dataRows: number;
+  startedAt: Date;
+}
+
+/** A pending file with its batch id, being loaded. */
+interface LoadingFile extends PendingFile {
   batchId: number;
+}
+
+interface Counts {
+  accepted: number;
+  updated: number;
+  duplicates: number;
 }
 
 function wantedName(name: string): boolean {
@@ -47,22 +60,28 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   if (files.length === 0) throw new SvoError(`no data.police.uk street files found in ${paths.join(', ')}`, 3, 'expected files named YYYY-MM-<force>-street.csv, .csv.gz or a monthly .zip');
 
   ctx.progress.start('police-uk', files.length);
-  const prepared = preparer(files, new Set(await storedShas(ctx.store, POLICE_UK_SOURCE)));
+  const stored = new Set(await storedShas(ctx.store, POLICE_UK_SOURCE));
+  const prepared = preparer(files, stored);
+  /** The sha256 of files stored before this run or taken in it: a second copy is skipped. */
+  const known = new Set(stored);
+  let pending: PendingFile[] = [];
 
-  /** Loads one prepared file (or zip entry) in `tx`; returns its rows. */
-  const loadEntry = async (tx: Queryable, path: string, entry: PreparedEntry, pathRejects: { file: string; reject: Reject }[]): Promise<number> => {
-    if (await isAlreadyIngested(tx, POLICE_UK_SOURCE, entry.sha256)) {
-      summary.skippedFiles++;
-      summary.files++;
-      summary.duplicates += entry.dataRows;
-      ctx.log(`${entry.name}: identical file already ingested, skipped`);
+  const skipIdentical = (name: string, dataRows: number) => {
+    summary.skippedFiles++;
+    summary.files++;
+    summary.duplicates += dataRows;
+    ctx.log(`${name}: identical file already ingested, skipped`);
+  };
+
+  /** Checks one prepared file (or zip entry) and queues it for loading; returns its rows. */
+  const takeEntry = (path: string, entry: PreparedEntry, pathRejects: { file: string; reject: Reject }[]): number => {
+    if (known.has(entry.sha256)) {
+      skipIdentical(entry.name, entry.dataRows);
       return 0;
     }
-    const startedAt = ctx.now();
-    const batchId = await nextBatchId(tx);
     if (entry.refusal) throw refusalError(entry.refusal);
-    const file: PreparedFile = { ...entry.rows!, name: entry.name, sha256: entry.sha256, batchId };
-    const { rejects } = file;
+    const rows = entry.rows!;
+    const { rejects } = rows;
     const rejectsPath = options.rejectsPath ?? `${path}.rejects.csv`;
     for (const reject of rejects) {
       allRejects.push({ file: entry.name, reject });
@@ -70,35 +89,62 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
     }
     // Written after each entry, with every entry of this path so far (a zip holds several).
     if (rejects.length > 0 && !options.rejectsPath) writeRejects(rejectsPath, pathRejects);
-    enforceRejectRate(entry.name, rejects.length, file.rowsRead, maxRate, rejects.length ? rejectsPath : null);
-    const counts = await loadFile(tx, file);
-    summary.rejected += rejects.length;
-    summary.files++;
-    summary.accepted += counts.accepted;
-    summary.updated += counts.updated;
-    summary.duplicates += counts.duplicates + file.duplicates;
-    await insertBatch(tx, {
-      id: batchId,
-      source: POLICE_UK_SOURCE,
-      agency: file.agency,
-      fileName: basename(file.name),
-      sha256: file.sha256,
-      profile: null,
-      rowsRead: file.rowsRead,
-      accepted: counts.accepted,
-      rejected: rejects.length,
-      duplicates: counts.duplicates + file.duplicates,
-      updated: counts.updated,
-      startedAt,
-      finishedAt: ctx.now(),
-      user: ctx.user,
-      rejects,
-      summary: { months: [...file.months].sort() },
-    });
-    return file.rowsRead;
+    enforceRejectRate(entry.name, rejects.length, rows.rowsRead, maxRate, rejects.length ? rejectsPath : null);
+    known.add(entry.sha256);
+    pending.push({ ...rows, name: entry.name, sha256: entry.sha256, dataRows: entry.dataRows, startedAt: ctx.now() });
+    return rows.rowsRead;
   };
 
-  // Files are loaded as they are prepared (the workers prepare the next ones meanwhile), one
+  /** Loads the pending files in `tx`, in the order they came, and records their batches. */
+  const loadPending = async (tx: Queryable) => {
+    const taken = pending;
+    pending = [];
+    try {
+      // Another process may have stored one of them since this run began (PostgreSQL).
+      const storedMeanwhile = await storedAmong(tx, taken.map((f) => f.sha256));
+      const loading: LoadingFile[] = [];
+      const ids = await nextBatchIds(tx, taken.filter((f) => !storedMeanwhile.has(f.sha256)).length);
+      for (const file of taken) {
+        if (storedMeanwhile.has(file.sha256)) skipIdentical(file.name, file.dataRows);
+        else loading.push({ ...file, batchId: ids[loading.length]! });
+      }
+      const counts = await loadFiles(tx, loading);
+      const finishedAt = ctx.now();
+      loading.forEach((file, i) => {
+        const c = counts[i]!;
+        summary.rejected += file.rejects.length;
+        summary.files++;
+        summary.accepted += c.accepted;
+        summary.updated += c.updated;
+        summary.duplicates += c.duplicates + file.duplicates;
+      });
+      await insertBatches(
+        tx,
+        loading.map((file, i) => ({
+          id: file.batchId,
+          source: POLICE_UK_SOURCE,
+          agency: file.agency,
+          fileName: basename(file.name),
+          sha256: file.sha256,
+          profile: null,
+          rowsRead: file.rowsRead,
+          accepted: counts[i]!.accepted,
+          rejected: file.rejects.length,
+          duplicates: counts[i]!.duplicates + file.duplicates,
+          updated: counts[i]!.updated,
+          startedAt: file.startedAt,
+          finishedAt,
+          user: ctx.user,
+          rejects: file.rejects,
+          summary: { months: [...file.months].sort() },
+        })),
+      );
+    } finally {
+      removeSpoolFiles(taken);
+    }
+  };
+
+  // Files are checked as the workers prepare them and loaded together at the end of their group, one
   // transaction per group of about `commitRows` rows. A file refused is left out of its group.
   let index = 0;
   try {
@@ -106,18 +152,25 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
       await ctx.store.transaction(async (tx) => {
         for (let groupRows = 0; index < files.length && groupRows < commitRows; index++) {
           const path = files[index]!;
+          let entries: PreparedEntry[] = [];
           try {
+            entries = await prepared.next(index);
             const pathRejects: { file: string; reject: Reject }[] = [];
-            for (const entry of await prepared.next(index)) groupRows += await loadEntry(tx, path, entry, pathRejects);
+            for (const entry of entries) groupRows += takeEntry(path, entry, pathRejects);
           } catch (error) {
             if (!(error instanceof FileRejectedError)) throw error;
             failures.push({ file: path, message: error.message + (error.hint ? ` (${error.hint})` : '') });
+          } finally {
+            // Entries taken are removed once loaded; the rest (skipped, or after a refusal) now.
+            removeSpools(entries.filter((e) => !pending.some((p) => p.spoolPath === e.rows?.spoolPath)));
           }
           ctx.progress.update(index + 1);
         }
+        await loadPending(tx);
       });
     }
   } finally {
+    removeSpoolFiles(pending);
     await prepared.close();
     ctx.progress.stop();
   }
@@ -128,43 +181,75 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   return summary;
 }
 
-/** The file's rows as lines of the table: the batch id, then the prepared columns. */
-function* tableLines(file: PreparedFile): Generator<string> {
-  const prefix = `${file.batchId},`;
-  for (const line of file.lines) yield prefix + line;
+function removeSpoolFiles(files: readonly PreparedRows[]): void {
+  for (const file of files) rmSync(file.spoolPath, { force: true });
 }
 
-interface Counts {
-  accepted: number;
-  updated: number;
-  duplicates: number;
+/** Those of `shas` stored as data.police.uk batches. */
+async function storedAmong(tx: Queryable, shas: readonly string[]): Promise<Set<string>> {
+  if (shas.length === 0) return new Set();
+  const rows = await tx.query<{ sha: string }>(
+    `SELECT DISTINCT file_sha256 AS sha FROM ingest_batches WHERE source = $1 AND file_sha256 IN (${shas.map((_, i) => `$${i + 2}`).join(', ')})`,
+    [POLICE_UK_SOURCE, ...shas],
+  );
+  return new Set(rows.map((r) => r.sha));
 }
+
+/** The months among `months` ('YYYY-MM') that police_uk_crimes holds rows of. */
+async function storedMonths(tx: Queryable, months: readonly string[]): Promise<Set<string>> {
+  if (months.length === 0) return new Set();
+  const rows = await tx.query<{ month: string }>(
+    `SELECT DISTINCT month FROM police_uk_crimes WHERE month IN (${months.map((_, i) => `CAST($${i + 1} AS DATE)`).join(', ')})`,
+    months.map((m) => `${m}-01`),
+  );
+  return new Set(rows.map((r) => String(r.month).slice(0, 7)));
+}
+
+const CSV_COLUMNS = POLICE_UK_TABLE_COLUMNS.filter((c) => c !== 'batch_id');
 
 /**
- * Loads a prepared file. When none of its months is stored yet (earlier files of this transaction
- * included) every row is new and the rows are copied straight into the table; otherwise they are
- * staged and matched on (month, Crime ID or anti-social-behaviour key): unchanged rows are
- * duplicates, changed rows replace the stored ones and count as updated.
+ * Loads files in order; returns each one's counts. A file none of whose months is stored yet (earlier
+ * files included) has only new rows: consecutive such files are copied in one statement. A file with
+ * a month already stored is staged and matched on (month, Crime ID or anti-social-behaviour key):
+ * unchanged rows are duplicates, changed rows replace the stored ones and count as updated.
  */
-async function loadFile(tx: Queryable, file: PreparedFile): Promise<Counts> {
-  for (const month of file.months) {
-    const found = await tx.query(`SELECT 1 AS found FROM police_uk_crimes WHERE month = CAST($1 AS DATE) LIMIT 1`, [`${month}-01`]);
-    if (found.length > 0) return mergeIntoStored(tx, file);
+async function loadFiles(tx: Queryable, files: readonly LoadingFile[]): Promise<Counts[]> {
+  const seen = await storedMonths(tx, [...new Set(files.flatMap((f) => f.months))]);
+  const counts: Counts[] = [];
+  let fresh: LoadingFile[] = [];
+  const copyFresh = async () => {
+    if (fresh.length === 0) return;
+    const expected = fresh.reduce((n, f) => n + f.lineCount, 0);
+    const loaded = await tx.copyCsvFiles('police_uk_crimes', ['batch_id'], CSV_COLUMNS, fresh.map(loadOf));
+    if (loaded !== expected) throw new SvoError(`the database read ${loaded} rows where svo prepared ${expected}; nothing was stored`);
+    fresh = [];
+  };
+  for (const file of files) {
+    if (file.months.some((m) => seen.has(m))) {
+      await copyFresh();
+      counts.push(await mergeIntoStored(tx, file));
+    } else {
+      fresh.push(file);
+      counts.push({ accepted: file.lineCount, updated: 0, duplicates: 0 });
+    }
+    for (const m of file.months) seen.add(m);
   }
-  const loaded = await tx.copyCsv('police_uk_crimes', POLICE_UK_TABLE_COLUMNS, tableLines(file));
-  if (loaded !== file.lines.length) throw new SvoError(`the database read ${loaded} rows where svo prepared ${file.lines.length}; nothing was stored`);
-  return { accepted: loaded, updated: 0, duplicates: 0 };
+  await copyFresh();
+  return counts;
 }
 
-async function mergeIntoStored(tx: Queryable, file: PreparedFile): Promise<Counts> {
+function loadOf(file: LoadingFile): CsvFileLoad {
+  return { path: file.spoolPath, fixed: [file.batchId] };
+}
+
+async function mergeIntoStored(tx: Queryable, file: LoadingFile): Promise<Counts> {
   const columns = POLICE_UK_TABLE_COLUMNS;
-  const compared = columns.filter((c) => c !== 'batch_id');
   await tx.run(`CREATE TEMPORARY TABLE police_uk_incoming AS SELECT * FROM police_uk_crimes WHERE 1 = 0`);
   try {
-    await tx.copyCsv('police_uk_incoming', columns, tableLines(file));
+    await tx.copyCsvFiles('police_uk_incoming', ['batch_id'], CSV_COLUMNS, [loadOf(file)]);
     await tx.run(`CREATE TEMPORARY TABLE police_uk_matched AS
       SELECT i.*, CASE WHEN p.month IS NULL THEN 'new'
-                       WHEN ${compared.map((c) => `i.${c} IS NOT DISTINCT FROM p.${c}`).join(' AND ')} THEN 'same'
+                       WHEN ${CSV_COLUMNS.map((c) => `i.${c} IS NOT DISTINCT FROM p.${c}`).join(' AND ')} THEN 'same'
                        ELSE 'changed' END AS status
       FROM police_uk_incoming i LEFT JOIN police_uk_crimes p
         ON p.month = i.month AND COALESCE(p.crime_id, p.asb_key) = COALESCE(i.crime_id, i.asb_key)`);

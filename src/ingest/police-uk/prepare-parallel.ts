@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FileRejectedError } from '../../core/errors.js';
 import { requestedWorkers, workerEntry } from '../../workers/entry.js';
-import { preparePath, refusalError, refusalOf, type PreparedEntry, type Refusal } from './prepare.js';
+import { preparePath, refusalError, refusalOf, removeSpools, type PreparedEntry, type Refusal } from './prepare.js';
 
 /** Paths prepared ahead of the one being loaded, per worker: bounds the memory held. */
 const AHEAD_PER_WORKER = 2;
@@ -91,6 +91,8 @@ export function preparer(paths: readonly string[], stored: ReadonlySet<string>, 
     },
     async close() {
       await Promise.all(pool.map((w) => w.terminate()));
+      // Paths prepared but never taken (the run stopped early): their spool files go too.
+      for (const reply of replies.values()) void reply.then((r) => 'entries' in r && removeSpools(r.entries), () => undefined);
     },
   };
 }

@@ -4,7 +4,9 @@
  * threads (prepare-worker.ts) while this thread loads earlier ones.
  */
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { FileRejectedError } from '../../core/errors.js';
+import { CsvSpool } from '../../store/spool.js';
 import { countDataRows, csvLine, parseCsv } from '../common/csv.js';
 import { readInputTexts } from '../common/files.js';
 import type { Reject } from '../common/types.js';
@@ -17,8 +19,14 @@ export interface PreparedRows {
   rejects: Reject[];
   /** Repeated (month, Crime ID) rows inside this file, skipped before loading. */
   duplicates: number;
-  /** Accepted rows as CSV lines in POLICE_UK_TABLE_COLUMNS order, without the leading batch id. */
-  lines: string[];
+  /**
+   * A spool file of the accepted rows as CSV lines in POLICE_UK_TABLE_COLUMNS order without the
+   * leading batch id (the loader adds it). Written where the file is prepared, so the rows never cross
+   * between threads; whoever takes the entry removes the file (`removeSpools`).
+   */
+  spoolPath: string;
+  /** Accepted rows in the spool file. */
+  lineCount: number;
   /** The months ('YYYY-MM') the file covers. */
   months: string[];
   agency: string;
@@ -42,6 +50,11 @@ export interface PreparedEntry {
   refusal: Refusal | null;
 }
 
+/** Deletes the spool files of entries that will not be loaded (or have been). */
+export function removeSpools(entries: readonly PreparedEntry[]): void {
+  for (const entry of entries) if (entry.rows) rmSync(entry.rows.spoolPath, { force: true });
+}
+
 export function refusalOf(error: FileRejectedError): Refusal {
   const prefix = `${error.file}: `;
   return { file: error.file, message: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message, hint: error.hint ?? null };
@@ -58,24 +71,31 @@ export function refusalError(refusal: Refusal): FileRejectedError {
  */
 export function preparePath(path: string, stored: ReadonlySet<string>): PreparedEntry[] {
   const texts = readInputTexts(path, (n) => POLICE_UK_FILE_NAME.test(n), 'data.police.uk street-level CSV (YYYY-MM-<force>-street.csv)');
-  return texts.map((input) => {
-    const entry: PreparedEntry = { name: input.name, sha256: input.sha256, dataRows: countDataRows(input.text), rows: null, refusal: null };
-    if (stored.has(input.sha256)) return entry;
-    try {
-      entry.rows = prepare(input.name, input.text);
-    } catch (error) {
-      if (!(error instanceof FileRejectedError)) throw error;
-      entry.refusal = refusalOf(error);
+  const entries: PreparedEntry[] = [];
+  try {
+    for (const input of texts) {
+      const entry: PreparedEntry = { name: input.name, sha256: input.sha256, dataRows: countDataRows(input.text), rows: null, refusal: null };
+      entries.push(entry);
+      if (stored.has(input.sha256)) continue;
+      try {
+        entry.rows = prepare(input.name, input.text);
+      } catch (error) {
+        if (!(error instanceof FileRejectedError)) throw error;
+        entry.refusal = refusalOf(error);
+      }
     }
-    return entry;
-  });
+    return entries;
+  } catch (error) {
+    removeSpools(entries);
+    throw error;
+  }
 }
 
 const MONTH_FIELD = /^\d{4}-\d{2}$/;
 
 /**
- * Parses and validates one file in memory and turns accepted rows into CSV lines for the table
- * (every column but the batch id, which the loader puts first).
+ * Parses and validates one file in memory and writes accepted rows to a spool file as CSV lines for
+ * the table (every column but the batch id, which the loader adds).
  * Clean lines (no quotes: nearly all of them) are split natively and spliced, not re-serialised;
  * a file with a field spanning lines is parsed as a whole by the robust CSV parser instead.
  * Throws FileRejectedError for file-level problems.
@@ -87,8 +107,20 @@ export function prepare(name: string, text: string): PreparedRows {
   const problem = headerProblem(header);
   if (problem) throw new FileRejectedError(name, problem);
 
+  const spool = new CsvSpool();
+  try {
+    const file = prepareInto(spool, name, text, headerLine, firstBreak);
+    spool.close();
+    return { ...file, spoolPath: spool.path, lineCount: spool.lines };
+  } catch (error) {
+    spool.remove();
+    throw error;
+  }
+}
+
+function prepareInto(spool: CsvSpool, name: string, text: string, headerLine: string, firstBreak: number): Omit<PreparedRows, 'spoolPath' | 'lineCount'> {
   const rejects: Reject[] = [];
-  const file = { agency: 'data.police.uk', rowsRead: 0, rejects, duplicates: 0, lines: [] as string[], months: new Map<string, Set<string>>() };
+  const file = { agency: 'data.police.uk', rowsRead: 0, rejects, duplicates: 0, months: new Map<string, Set<string>>() };
   let currentMonth = '';
   let monthIds = new Set<string>();
   const asbOrdinals = new Map<string, number>();
@@ -123,10 +155,10 @@ export function prepare(name: string, text: string): PreparedRows {
     // fields came from splitting rawLine at commas, so the line starts with Crime ID, Month and their
     // commas as they stand: spliced in as is when the ID needed no trimming and the month is well formed.
     if (rawLine !== null && fields[0] === crimeId && MONTH_FIELD.test(month)) {
-      file.lines.push(`${crimeId},${asbKey},${month}-01,${rawLine.slice(crimeId.length + 9)}\n`);
+      spool.write(`${crimeId},${asbKey},${month}-01,${rawLine.slice(crimeId.length + 9)}\n`);
     } else {
       const values = [crimeId, asbKey, `${month}-01`, ...fields.slice(2)];
-      file.lines.push(csvLine(values.map((v) => (v.trim() === '' ? null : v))));
+      spool.write(csvLine(values.map((v) => (v.trim() === '' ? null : v))));
     }
   };
 
@@ -148,6 +180,6 @@ export function prepare(name: string, text: string): PreparedRows {
   }
   if (file.rowsRead === 0) throw new FileRejectedError(name, 'has a header but no data rows');
   file.agency = (body.split(',', 3)[2] ?? '').trim() || 'data.police.uk';
-  return { rowsRead: file.rowsRead, rejects, duplicates: file.duplicates, lines: file.lines, months: [...file.months.keys()], agency: file.agency };
+  return { rowsRead: file.rowsRead, rejects, duplicates: file.duplicates, months: [...file.months.keys()], agency: file.agency };
 }
 

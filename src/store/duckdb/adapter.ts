@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import type { Queryable, Row, SqlValue, Store } from '../port.js';
+import type { CsvFileLoad, Queryable, Row, SqlValue, Store } from '../port.js';
 import { Mutex } from '../lock.js';
 import { removeOrphanedSpoolFiles, spoolChunks } from '../spool.js';
 import { duckdbDialect } from './dialect.js';
@@ -67,6 +67,36 @@ class DuckDBQueryable implements Queryable {
     return this.loadCsvFile(table, columns, path);
   }
 
+  async copyCsvFiles(table: string, fixedColumns: readonly string[], columns: readonly string[], files: readonly CsvFileLoad[]): Promise<number> {
+    if (files.length === 0) return 0;
+    // One read_csv over every file; each row's fixed values are chosen by the file it came from.
+    const described = await this.connection.runAndReadAll(`DESCRIBE ${table}`);
+    const types = new Map(described.getRowObjects().map((r) => [String(r['column_name']), String(r['column_type'])]));
+    const typeOf = (column: string) => {
+      const type = types.get(column);
+      if (!type) throw new Error(`${table} has no column ${column}`);
+      return type;
+    };
+    const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+    const params: SqlValue[] = [];
+    const fixedValues = fixedColumns.map((column, k) => {
+      const cases = files.map((file) => {
+        params.push(file.fixed[k] ?? null);
+        return `WHEN ${literal(file.path)} THEN CAST($${params.length} AS ${typeOf(column)})`;
+      });
+      return `CASE filename ${cases.join(' ')} END`;
+    });
+    const spec = `{${columns.map((c) => `${literal(c)}: ${literal(typeOf(c))}`).join(', ')}}`;
+    const result = await this.connection.run(
+      `INSERT INTO ${table} (${[...fixedColumns, ...columns].join(', ')})
+       SELECT ${[...fixedValues, ...columns].join(', ')}
+       FROM read_csv([${files.map((f) => literal(f.path)).join(', ')}], columns = ${spec}, header = false,
+         quote = '"', escape = '"', delim = ',', auto_detect = false, filename = true)`,
+      bindable(params),
+    );
+    return Number(result.rowsChanged);
+  }
+
   /** Not overridden by the store (whose public methods take its lock), so copyCsv can call it holding the lock. */
   private async loadCsvFile(table: string, columns: readonly string[], path: string): Promise<number> {
     const result = await this.connection.run(
@@ -115,6 +145,10 @@ export class DuckDBStore extends DuckDBQueryable implements Store {
 
   override copyCsvFile(table: string, columns: readonly string[], path: string): Promise<number> {
     return this.mutex.runExclusive(() => super.copyCsvFile(table, columns, path));
+  }
+
+  override copyCsvFiles(table: string, fixedColumns: readonly string[], columns: readonly string[], files: readonly CsvFileLoad[]): Promise<number> {
+    return this.mutex.runExclusive(() => super.copyCsvFiles(table, fixedColumns, columns, files));
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -3,9 +3,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Queryable, Row, SqlValue, Store } from '../port.js';
+import type { CsvFileLoad, Queryable, Row, SqlValue, Store } from '../port.js';
 import { removeOrphanedSpoolFiles } from '../spool.js';
 import { postgresDialect } from './dialect.js';
+import { prefixCsvRecords } from './prefix-records.js';
 
 const { Pool, types: pgTypes } = pg;
 
@@ -47,6 +48,16 @@ class PostgresQueryable implements Queryable {
     return this.copyFrom(table, columns, createReadStream(path));
   }
 
+  async copyCsvFiles(table: string, fixedColumns: readonly string[], columns: readonly string[], files: readonly CsvFileLoad[]): Promise<number> {
+    // COPY takes no constants, so each file is streamed with its fixed values put before every record.
+    let loaded = 0;
+    for (const file of files) {
+      const prefix = file.fixed.map((value) => csvField(value)).join(',') + ',';
+      loaded += await this.copyFrom(table, [...fixedColumns, ...columns], createReadStream(file.path).pipe(prefixCsvRecords(prefix)));
+    }
+    return loaded;
+  }
+
   private async copyFrom(table: string, columns: readonly string[], source: Readable): Promise<number> {
     const copy = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, NULL '')`;
     const run = async (client: pg.PoolClient) => {
@@ -68,6 +79,13 @@ class PostgresQueryable implements Queryable {
     }
     return run(this.client as pg.PoolClient);
   }
+}
+
+/** A value as a CSV field for COPY (NULL ''): empty for null, quoted when it must be. */
+function csvField(value: SqlValue): string {
+  if (value === null) return '';
+  const text = String(value);
+  return text === '' || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** Bulk loads at least this large refresh the table's planner statistics. */

@@ -3,6 +3,7 @@ import type { CompiledDefinition } from '../core/definition/types.js';
 import type { Queryable } from '../store/port.js';
 import { csvLine } from '../ingest/common/csv.js';
 import { refreshQueryFacts } from './facts.js';
+import { incidentOfBatchesSql } from '../core/incident-ids.js';
 
 /**
  * Classifies stored incidents under one definition version, set-based in SQL so that re-classifying
@@ -23,7 +24,7 @@ export async function classifyIncidents(tx: Queryable, cdef: CompiledDefinition,
 
   await tx.run(
     `DELETE FROM incident_classifications WHERE definition_id = $1 AND definition_version = $2
-       AND incident_id IN (SELECT i.id FROM incidents i WHERE ${scope})`,
+       AND ${incidentOfBatchesSql('incident_id', batchIds)}`,
     [def.id, def.version],
   );
   const excludeDomestic = def.excludeDomestic ? 'TRUE' : 'FALSE';
@@ -58,7 +59,7 @@ export async function classifyIncidents(tx: Queryable, cdef: CompiledDefinition,
        SELECT p.incident_id,
          MAX(CASE WHEN p.role = 'victim' AND p.age < ${u25} THEN 1 ELSE 0 END) = 1 AS victim_u25,
          MAX(CASE WHEN p.role = 'suspect' AND p.age < ${u25} THEN 1 ELSE 0 END) = 1 AS offender_u25
-       FROM incident_people p GROUP BY p.incident_id
+       FROM incident_people p WHERE ${incidentOfBatchesSql('p.incident_id', batchIds)} GROUP BY p.incident_id
      ) pa ON pa.incident_id = i.id
      WHERE ${scope}`,
     [def.id, def.version],

@@ -15,6 +15,7 @@
  * small tables at query time, so loading geography can never leave a fact stale.
  */
 import type { Queryable, SqlValue } from '../store/port.js';
+import { incidentOfBatchesSql } from '../core/incident-ids.js';
 
 /** The police source, the only one with incidents to classify. */
 const POLICE = 'police';
@@ -80,9 +81,9 @@ export interface DefinitionVersion {
  * the caller's transaction, after the classification was written.
  */
 export async function refreshQueryFacts(tx: Queryable, definition: DefinitionVersion, batchIds: readonly number[] | null): Promise<void> {
-  const scope = batchIds === null ? 'TRUE' : batchIds.length === 0 ? 'FALSE' : `i.batch_id IN (${batchIds.map((b) => Number(b)).join(', ')})`;
   const params: SqlValue[] = [definition.id, definition.version];
-  const inScope = (column: string) => (batchIds === null ? '' : ` AND ${column} IN (SELECT i.id FROM incidents i WHERE ${scope})`);
+  // The batches' incidents are id ranges: tested on the fact tables' own ids, without a join to incidents.
+  const inScope = (column: string) => (batchIds === null ? '' : ` AND ${incidentOfBatchesSql(column, batchIds)}`);
   for (const table of FACT_TABLES) await tx.run(`DELETE FROM ${table} WHERE definition_id = $1 AND definition_version = $2${inScope('incident_id')}`, params);
   const columns = factSelect();
   await tx.run(
@@ -90,7 +91,7 @@ export async function refreshQueryFacts(tx: Queryable, definition: DefinitionVer
      SELECT CAST($1 AS TEXT), CAST($2 AS INTEGER), ${columns.map(([, expr]) => expr).join(', ')}
      FROM incidents i
      LEFT JOIN incident_classifications c ON c.incident_id = i.id AND c.definition_id = $1 AND c.definition_version = $2
-     WHERE i.source = $3 AND ${scope}`,
+     WHERE i.source = $3 AND ${incidentOfBatchesSql('i.id', batchIds)}`,
     [...params, POLICE],
   );
   const copied = ['definition_id', 'definition_version', ...columns.map(([name]) => name)];

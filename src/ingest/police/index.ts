@@ -16,12 +16,11 @@ import { LsoaLocator, type LocatorEntry } from '../../core/geo/locator.js';
 import { INCIDENT_TABLE_COLUMNS, PEOPLE_TABLE_COLUMNS, POLICE_COLUMNS, REQUIRED_POLICE_COLUMNS } from './columns.js';
 import { loadPoliceProfile, mapHeader, type PoliceProfile } from './profile.js';
 import { IncidentMerger, PoliceRowReader } from './transform.js';
+import { firstIncidentId, INCIDENTS_PER_BATCH } from '../../core/incident-ids.js';
 import { readerWorkers, readInWorkers } from './read-parallel.js';
 
 export const POLICE_SOURCE = 'police';
 
-/** Incident ids are batch id × this + the incident's ordinal in its file: unique without a round trip. */
-export const INCIDENTS_PER_BATCH = 100_000_000;
 
 export interface PoliceExtractOptions {
   /** Force profile JSON (column and value mapping). */
@@ -189,8 +188,7 @@ async function ingestOneFile(ctx: IngestContext, path: string, options: FileOpti
 
 /**
  * One file's accepted incidents and people as rows of the incidents and incident_people tables, in
- * two spool files. Incident ids are batch id × INCIDENTS_PER_BATCH + the incident's ordinal + 1:
- * unique without a round trip.
+ * two spool files, with ids from the batch's range (core/incident-ids.ts).
  */
 class IncidentSpool {
   readonly incidents = new CsvSpool();
@@ -202,7 +200,7 @@ class IncidentSpool {
     batchId: number,
     readonly agency: string,
   ) {
-    this.firstId = batchId * INCIDENTS_PER_BATCH + 1;
+    this.firstId = firstIncidentId(batchId);
     this.prefix = `${csvField(POLICE_SOURCE)},${csvField(agency)},${batchId}`;
   }
 

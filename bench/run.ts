@@ -56,8 +56,9 @@ function duckdbFloor(readCsv: string): { seconds: number; rows: number } {
   const script = `import { DuckDBInstance } from '@duckdb/node-api';
     const instance = await DuckDBInstance.create(process.env.FLOOR_DB);
     const connection = await instance.connect();
-    const result = await connection.run(process.env.FLOOR_SQL);
-    console.log(Number(result.rowsChanged));
+    await connection.run(process.env.FLOOR_SQL);
+    const counted = await connection.runAndReadAll('SELECT COUNT(*) FROM floor');
+    console.log(String(counted.getRows()[0][0]));
     connection.closeSync();
     instance.closeSync();`;
   const started = performance.now();

@@ -1,7 +1,7 @@
 /**
  * Reading data.police.uk street files: decompression, the sha256 that makes re-ingest a no-op, header
- * and row checks, and accepted rows as CSV lines. Needs no database, so files can be prepared in worker
- * threads (prepare-worker.ts) while this thread loads earlier ones.
+ * and row checks, and accepted rows written to a spool file as CSV lines. Needs no database, so files
+ * can be prepared in worker threads (prepare-worker.ts) while the loader takes earlier ones.
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';

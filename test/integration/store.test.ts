@@ -68,7 +68,7 @@ describe.each(ENGINES)('store on %s', (engine) => {
   });
 
   it('bulk-loads several files in one call, each row with its file\'s fixed values, typed as the table', async () => {
-    await t.store.run(`CREATE TABLE files_probe (batch_id BIGINT NOT NULL, tag TEXT, a TEXT, d DATE, x DOUBLE PRECISION)`);
+    await t.store.run(`CREATE TABLE files_probe (batch_id BIGINT NOT NULL, tag TEXT, filename TEXT, d DATE, x DOUBLE PRECISION)`);
     // One folder name with a quote in it: paths reach DuckDB as SQL literals.
     const dir = mkdtempSync(join(tmpdir(), "svo-o'files-"));
     try {
@@ -80,15 +80,15 @@ describe.each(ENGINES)('store on %s', (engine) => {
         { path: first, fixed: [7, 'has, comma'] },
         { path: second, fixed: [8, null] },
       ];
-      expect(await t.store.transaction((tx) => tx.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['a', 'd', 'x'], files))).toBe(3);
-      expect(await t.store.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['a', 'd', 'x'], [])).toBe(0);
+      expect(await t.store.transaction((tx) => tx.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['filename', 'd', 'x'], files))).toBe(3);
+      expect(await t.store.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['filename', 'd', 'x'], [])).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(await t.store.query(`SELECT batch_id, tag, a, d, x FROM files_probe ORDER BY batch_id, a`)).toEqual([
-      { batch_id: 7, tag: 'has, comma', a: 'say "hi"', d: null, x: null },
-      { batch_id: 7, tag: 'has, comma', a: 'two\nlines', d: '2021-03-01', x: 1.5 },
-      { batch_id: 8, tag: null, a: 'é', d: '2022-12-01', x: -0.25 },
+    expect(await t.store.query(`SELECT batch_id, tag, filename, d, x FROM files_probe ORDER BY batch_id, filename`)).toEqual([
+      { batch_id: 7, tag: 'has, comma', filename: 'say "hi"', d: null, x: null },
+      { batch_id: 7, tag: 'has, comma', filename: 'two\nlines', d: '2021-03-01', x: 1.5 },
+      { batch_id: 8, tag: null, filename: 'é', d: '2022-12-01', x: -0.25 },
     ]);
   });
 

@@ -69,7 +69,8 @@ class DuckDBQueryable implements Queryable {
 
   async copyCsvFiles(table: string, fixedColumns: readonly string[], columns: readonly string[], files: readonly CsvFileLoad[]): Promise<number> {
     if (files.length === 0) return 0;
-    // One read_csv over every file; each row's fixed values are chosen by the file it came from.
+    // One read_csv over every file; each row's fixed values are chosen by the file it came from (in a
+    // column named so as not to meet a table column).
     const described = await this.connection.runAndReadAll(`DESCRIBE ${table}`);
     const types = new Map(described.getRowObjects().map((r) => [String(r['column_name']), String(r['column_type'])]));
     const typeOf = (column: string) => {
@@ -84,14 +85,14 @@ class DuckDBQueryable implements Queryable {
         params.push(file.fixed[k] ?? null);
         return `WHEN ${literal(file.path)} THEN CAST($${params.length} AS ${typeOf(column)})`;
       });
-      return `CASE filename ${cases.join(' ')} END`;
+      return `CASE svo_spool_file ${cases.join(' ')} END`;
     });
     const spec = `{${columns.map((c) => `${literal(c)}: ${literal(typeOf(c))}`).join(', ')}}`;
     const result = await this.connection.run(
       `INSERT INTO ${table} (${[...fixedColumns, ...columns].join(', ')})
        SELECT ${[...fixedValues, ...columns].join(', ')}
        FROM read_csv([${files.map((f) => literal(f.path)).join(', ')}], columns = ${spec}, header = false,
-         quote = '"', escape = '"', delim = ',', auto_detect = false, filename = true)`,
+         quote = '"', escape = '"', delim = ',', auto_detect = false, filename = 'svo_spool_file')`,
       bindable(params),
     );
     return Number(result.rowsChanged);

@@ -82,6 +82,8 @@ describe.each(ENGINES)('store on %s', (engine) => {
       ];
       expect(await t.store.transaction((tx) => tx.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['filename', 'd', 'x'], files))).toBe(3);
       expect(await t.store.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['filename', 'd', 'x'], [])).toBe(0);
+      // A file gone missing fails the load (it must not wait forever for rows).
+      await expect(t.store.copyCsvFiles('files_probe', ['batch_id', 'tag'], ['filename', 'd', 'x'], [{ path: join(dir, 'gone.csv'), fixed: [9, null] }])).rejects.toThrow();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -68,9 +68,15 @@ export function insertBatch(db: Queryable, b: BatchRecord): Promise<void> {
 }
 
 const BATCH_VALUES = 15;
+/** Batches per INSERT: PostgreSQL takes at most 65,535 parameters. */
+const BATCHES_PER_STATEMENT = 1_000;
 
-/** Records several batches (and their stored rejects) in two statements, not two per batch. */
-export async function insertBatches(db: Queryable, batches: readonly BatchRecord[]): Promise<void> {
+/** Records several batches (and their stored rejects) in two statements per thousand, not two per batch. */
+export async function insertBatches(db: Queryable, all: readonly BatchRecord[]): Promise<void> {
+  for (let from = 0; from < all.length; from += BATCHES_PER_STATEMENT) await insertBatchRows(db, all.slice(from, from + BATCHES_PER_STATEMENT));
+}
+
+async function insertBatchRows(db: Queryable, batches: readonly BatchRecord[]): Promise<void> {
   if (batches.length === 0) return;
   const rows = batches.map((_, i) => {
     const p = (k: number) => `$${i * BATCH_VALUES + k}`;

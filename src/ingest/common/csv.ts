@@ -221,14 +221,4 @@ export function countDataRows(text: string): number {
   return Math.max(0, lines - 1);
 }
 
-/** Quotes a value for CSV output when needed (RFC 4180). `null` becomes an empty field. */
-export function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  if (text === '') return '""';
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {
-  return values.map(csvField).join(',') + '\n';
-}
+export { csvField, csvLine } from '../../core/values/csv.js';

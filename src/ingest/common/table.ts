@@ -48,12 +48,10 @@ export async function readTable(path: string, options: ReadTableOptions): Promis
     checkWidth(path, table.header, limits);
     return { header: table.header, chunks: [table], rowCount: () => table.rows.length, sha: sha256(bytes), excel: true, fileValues: {} };
   }
-  if (ext === '.xml' && options.xml) {
-    const { table, fileValues } = parseXmlTable(path, decodeText(path, bytes));
-    checkWidth(path, table.header, limits);
-    return { header: table.header, chunks: [table], rowCount: () => table.rows.length, sha: sha256(bytes), excel: false, fileValues };
-  }
-  throw new Error(`unreachable: ${ext}`);
+  // What is left is .xml, allowed (checked above).
+  const { table, fileValues } = parseXmlTable(path, decodeText(path, bytes));
+  checkWidth(path, table.header, limits);
+  return { header: table.header, chunks: [table], rowCount: () => table.rows.length, sha: sha256(bytes), excel: false, fileValues };
 }
 
 function readCsvTable(path: string, limits: IngestLimits): SourceTable {

@@ -5,11 +5,11 @@
  * (textBlocks) decodes the text for the parser, block by block.
  */
 import { createHash } from 'node:crypto';
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { FileRejectedError } from '../../core/errors.js';
 import { formatBytes, ingestLimits, type IngestLimits } from './limits.js';
-import { BINARY_PROBE_BYTES, textRefusals, tooLarge } from './files.js';
+import { asciiText, BINARY_PROBE_BYTES, textRefusals, tooLarge } from './files.js';
 
 const BLOCK_BYTES = 1 << 20;
 
@@ -110,8 +110,7 @@ export function* textBlocks(path: string, scan: TextFileScan): Generator<string>
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   let position = 0;
-  // Whether the decoder holds no part of a character: an ASCII block may then skip it (a Latin-1
-  // copy of ASCII bytes is the same text, made several times faster).
+  // Whether the decoder holds no part of a character: an ASCII block may then skip it (asciiText).
   let idle = true;
   try {
     for (;;) {
@@ -119,8 +118,9 @@ export function* textBlocks(path: string, scan: TextFileScan): Generator<string>
       if (n === 0) break;
       position += n;
       const bytes = buffer.subarray(0, n);
-      if (idle && isAscii(bytes)) {
-        yield bytes.toString('latin1');
+      const ascii = idle ? asciiText(bytes) : null;
+      if (ascii !== null) {
+        yield ascii;
       } else {
         yield decoder.decode(bytes, { stream: true });
         idle = incompleteTail(bytes) === 0;

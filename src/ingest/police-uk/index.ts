@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FileRejectedError, SvoError } from '../../core/errors.js';
 import { IngestFailedError, type FileFailure } from '../common/failures.js';
@@ -140,7 +139,7 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
         })),
       );
     } finally {
-      removeSpoolFiles(taken);
+      removeSpools(taken);
     }
   };
 
@@ -162,7 +161,7 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
             failures.push({ file: path, message: error.message + (error.hint ? ` (${error.hint})` : '') });
           } finally {
             // Entries taken are removed once loaded; the rest (skipped, or after a refusal) now.
-            removeSpools(entries.filter((e) => !pending.some((p) => p.spoolPath === e.rows?.spoolPath)));
+            removeSpools(entries.map((e) => e.rows).filter((rows) => !pending.some((p) => p.spoolPath === rows?.spoolPath)));
           }
           ctx.progress.update(index + 1);
         }
@@ -170,7 +169,7 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
       });
     }
   } finally {
-    removeSpoolFiles(pending);
+    removeSpools(pending);
     await prepared.close();
     ctx.progress.stop();
   }
@@ -181,18 +180,18 @@ export async function ingestPoliceUk(ctx: IngestContext, paths: readonly string[
   return summary;
 }
 
-function removeSpoolFiles(files: readonly PreparedRows[]): void {
-  for (const file of files) rmSync(file.spoolPath, { force: true });
-}
-
-/** Those of `shas` stored as data.police.uk batches. */
+/** Those of `shas` stored as data.police.uk batches (asked in slices: PostgreSQL takes at most 65,535 parameters). */
 async function storedAmong(tx: Queryable, shas: readonly string[]): Promise<Set<string>> {
-  if (shas.length === 0) return new Set();
-  const rows = await tx.query<{ sha: string }>(
-    `SELECT DISTINCT file_sha256 AS sha FROM ingest_batches WHERE source = $1 AND file_sha256 IN (${shas.map((_, i) => `$${i + 2}`).join(', ')})`,
-    [POLICE_UK_SOURCE, ...shas],
-  );
-  return new Set(rows.map((r) => r.sha));
+  const found = new Set<string>();
+  for (let from = 0; from < shas.length; from += 10_000) {
+    const slice = shas.slice(from, from + 10_000);
+    const rows = await tx.query<{ sha: string }>(
+      `SELECT DISTINCT file_sha256 AS sha FROM ingest_batches WHERE source = $1 AND file_sha256 IN (${slice.map((_, i) => `$${i + 2}`).join(', ')})`,
+      [POLICE_UK_SOURCE, ...slice],
+    );
+    for (const r of rows) found.add(r.sha);
+  }
+  return found;
 }
 
 /** The months among `months` ('YYYY-MM') that police_uk_crimes holds rows of. */

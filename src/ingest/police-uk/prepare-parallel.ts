@@ -92,7 +92,7 @@ export function preparer(paths: readonly string[], stored: ReadonlySet<string>, 
     async close() {
       await Promise.all(pool.map((w) => w.terminate()));
       // Paths prepared but never taken (the run stopped early): their spool files go too.
-      for (const reply of replies.values()) void reply.then((r) => 'entries' in r && removeSpools(r.entries), () => undefined);
+      for (const reply of replies.values()) void reply.then((r) => 'entries' in r && removeSpools(r.entries.map((e) => e.rows)), () => undefined);
     },
   };
 }

@@ -50,9 +50,9 @@ export interface PreparedEntry {
   refusal: Refusal | null;
 }
 
-/** Deletes the spool files of entries that will not be loaded (or have been). */
-export function removeSpools(entries: readonly PreparedEntry[]): void {
-  for (const entry of entries) if (entry.rows) rmSync(entry.rows.spoolPath, { force: true });
+/** Deletes the spool files of prepared rows that have been loaded or never will be. */
+export function removeSpools(rows: Iterable<Pick<PreparedRows, 'spoolPath'> | null>): void {
+  for (const r of rows) if (r) rmSync(r.spoolPath, { force: true });
 }
 
 export function refusalOf(error: FileRejectedError): Refusal {
@@ -86,7 +86,7 @@ export function preparePath(path: string, stored: ReadonlySet<string>): Prepared
     }
     return entries;
   } catch (error) {
-    removeSpools(entries);
+    removeSpools(entries.map((e) => e.rows));
     throw error;
   }
 }

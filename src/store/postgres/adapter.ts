@@ -1,12 +1,13 @@
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CsvFileLoad, Queryable, Row, SqlValue, Store } from '../port.js';
 import { removeOrphanedSpoolFiles } from '../spool.js';
 import { postgresDialect } from './dialect.js';
 import { prefixCsvRecords } from './prefix-records.js';
+import { csvField } from '../../core/values/csv.js';
 
 const { Pool, types: pgTypes } = pg;
 
@@ -52,17 +53,18 @@ class PostgresQueryable implements Queryable {
     // COPY takes no constants, so each file is streamed with its fixed values put before every record.
     let loaded = 0;
     for (const file of files) {
-      const prefix = file.fixed.map((value) => csvField(value)).join(',') + ',';
-      loaded += await this.copyFrom(table, [...fixedColumns, ...columns], createReadStream(file.path).pipe(prefixCsvRecords(prefix)));
+      const prefix = file.fixed.map(csvField).join(',') + ',';
+      loaded += await this.copyFrom(table, [...fixedColumns, ...columns], createReadStream(file.path), prefixCsvRecords(prefix));
     }
     return loaded;
   }
 
-  private async copyFrom(table: string, columns: readonly string[], source: Readable): Promise<number> {
+  /** COPY from `source`, through `transform` if given (one pipeline, so an error in either ends the load). */
+  private async copyFrom(table: string, columns: readonly string[], source: Readable, transform?: Transform): Promise<number> {
     const copy = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv, NULL '')`;
     const run = async (client: pg.PoolClient) => {
       const stream = client.query(copyFrom(copy));
-      await pipeline(source, stream);
+      await (transform ? pipeline(source, transform, stream) : pipeline(source, stream));
       const loaded = Number(stream.rowCount ?? 0);
       // Fresh statistics after a bulk load: without them the planner takes a just-filled table for
       // empty and picks nested loops that make the next joins take seconds instead of milliseconds.
@@ -79,13 +81,6 @@ class PostgresQueryable implements Queryable {
     }
     return run(this.client as pg.PoolClient);
   }
-}
-
-/** A value as a CSV field for COPY (NULL ''): empty for null, quoted when it must be. */
-function csvField(value: SqlValue): string {
-  if (value === null) return '';
-  const text = String(value);
-  return text === '' || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** Bulk loads at least this large refresh the table's planner statistics. */
